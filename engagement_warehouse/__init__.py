@@ -1,0 +1,1 @@
+"""Engagement Warehouse: the pure-Python half (settings, demo-data generator, statistics)."""

@@ -1,0 +1,3 @@
+from engagement_warehouse.generator.cli import main
+
+raise SystemExit(main())

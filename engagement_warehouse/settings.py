@@ -1,0 +1,81 @@
+"""Where the warehouse lives and how DuckDB is tuned, read from environment variables.
+
+Every path is absolute and derived from the project root unless an ``EW_*`` variable
+overrides it, so dbt, Dagster and the CLI agree whatever the current directory is.
+Nothing here is read at import time: call :meth:`WarehouseSettings.from_env`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+RAW_TABLES = (
+    "events",
+    "customers",
+    "subscriptions",
+    "orders",
+    "survey_responses",
+    "reviews",
+    "marketing_spend",
+    "messages",
+)
+
+
+class SettingsError(ValueError):
+    """A configuration value is unusable; the message says which variable and how to fix it."""
+
+
+@dataclass(frozen=True)
+class WarehouseSettings:
+    landing_dir: Path
+    warehouse_path: Path
+    published_path: Path
+    duckdb_temp_dir: Path
+    threads: int
+    memory_limit: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "WarehouseSettings":
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("EW_DATA_DIR", PROJECT_ROOT / "data")).resolve()
+
+        def path(name: str, default: Path) -> Path:
+            return Path(env.get(name) or default).expanduser().resolve()
+
+        raw_threads = env.get("EW_DUCKDB_THREADS") or str(os.cpu_count() or 1)
+        if not raw_threads.isdigit() or int(raw_threads) < 1:
+            raise SettingsError(
+                f"EW_DUCKDB_THREADS={raw_threads!r} is not a positive integer; "
+                "set it to the number of cores DuckDB may use, e.g. EW_DUCKDB_THREADS=2."
+            )
+        return cls(
+            landing_dir=path("EW_LANDING_DIR", data_dir / "landing"),
+            warehouse_path=path("EW_WAREHOUSE_PATH", data_dir / "warehouse" / "engagement.duckdb"),
+            published_path=path("EW_PUBLISHED_PATH", data_dir / "published" / "engagement.duckdb"),
+            duckdb_temp_dir=path("EW_DUCKDB_TEMP_DIR", data_dir / "duckdb_tmp"),
+            threads=int(raw_threads),
+            memory_limit=env.get("EW_DUCKDB_MEMORY_LIMIT") or "4GB",
+        )
+
+    def dbt_env(self) -> dict[str, str]:
+        """The environment dbt's profiles.yml and sources read (see profiles.yml)."""
+        return {
+            "EW_LANDING_DIR": str(self.landing_dir),
+            "EW_WAREHOUSE_PATH": str(self.warehouse_path),
+            "EW_DUCKDB_TEMP_DIR": str(self.duckdb_temp_dir),
+            "EW_DUCKDB_THREADS": str(self.threads),
+            "EW_DUCKDB_MEMORY_LIMIT": self.memory_limit,
+        }
+
+    def ensure_dirs(self) -> None:
+        for directory in (self.warehouse_path.parent, self.published_path.parent, self.duckdb_temp_dir):
+            directory.mkdir(parents=True, exist_ok=True)
+
+    def missing_landing_tables(self) -> list[str]:
+        """Raw tables whose landing folder is absent or holds no parquet file."""
+        return [t for t in RAW_TABLES if not any((self.landing_dir / t).glob("*.parquet"))]
