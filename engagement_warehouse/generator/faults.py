@@ -86,7 +86,7 @@ def _corrupt(rng: np.random.Generator, name: str, copy: pa.Table, shape: TableSh
         return _replace(copy, shape.json_column, rng.choice(['{"seq_in_session": 3', "{'seq_in_session': 3}", "not json"], size=n))
     if name == "invalid_amount":
         amount = copy.column(shape.amount_column).to_numpy()
-        return _replace(copy, shape.amount_column, np.where(rng.random(n) < 0.5, 0.0, -np.abs(amount) - 1.0))
+        return _replace(copy, shape.amount_column, -np.abs(amount) - rng.integers(1, 100, size=n))
     if name == "unknown_currency":
         return _replace(copy, shape.currency_column, rng.choice(["ZZZ", "XBT", "EURO"], size=n))
     if name == "score_out_of_range":

@@ -1,0 +1,15 @@
+{#-
+    What staging does with a checked raw row: 'quarantined' when reason_code is set, else
+    'staged' for the first copy of its natural key in `order_by` order, else 'duplicate'.
+    Quarantined rows never take the first place, so a broken copy cannot hide a good one.
+-#}
+{% macro row_disposition(natural_key, order_by) -%}
+    case
+        when reason_code is not null then 'quarantined'
+        when row_number() over (
+            partition by {{ natural_key }}, reason_code is null
+            order by {{ order_by }}
+        ) = 1 then 'staged'
+        else 'duplicate'
+    end
+{%- endmacro %}

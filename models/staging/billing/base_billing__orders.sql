@@ -1,0 +1,51 @@
+{{ config(materialized='table') }}
+
+-- One row per raw order row, typed, with reason_code and disposition.
+with source as (
+    select * from {{ source('billing', 'orders') }}
+),
+
+currencies as (
+    select * from {{ ref('currency_rates') }}
+),
+
+customers as (
+    select * from {{ ref('stg_app__customers') }}
+),
+
+typed as (
+    select
+        nullif(trim(order_id), '') as order_id,
+        nullif(trim(customer_id), '') as customer_id,
+        {{ parse_utc_timestamp('ordered_at') }} as ordered_at,
+        ordered_at as ordered_at_text,
+        cast(amount as decimal(18, 2)) as amount,
+        upper(trim(currency)) as currency,
+        lower(trim(status)) as status,
+        {{ load_file_name('filename') }} as load_id
+    from source
+),
+
+checked as (
+    select
+        typed.*,
+        case
+            when typed.order_id is null then 'null_id'
+            when typed.ordered_at is null then 'unparseable_timestamp'
+            when typed.ordered_at > {{ future_cutoff() }} then 'future_timestamp'
+            when typed.amount is null or typed.amount <= 0 then 'invalid_amount'
+            when currencies.currency is null then 'unknown_currency'
+            when typed.status not in ('paid', 'refunded') then 'invalid_value'
+            when customers.customer_id is null then 'orphan_customer'
+        end as reason_code
+    from typed
+    left join currencies
+        on typed.currency = currencies.currency
+    left join customers
+        on typed.customer_id = customers.customer_id
+)
+
+select
+    *,
+    {{ row_disposition('order_id', 'load_id') }} as row_disposition
+from checked

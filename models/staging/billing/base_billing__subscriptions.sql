@@ -1,0 +1,58 @@
+{{ config(materialized='table') }}
+
+-- One row per raw subscription-change row, typed, with reason_code and disposition.
+with source as (
+    select * from {{ source('billing', 'subscriptions') }}
+),
+
+currencies as (
+    select * from {{ ref('currency_rates') }}
+),
+
+customers as (
+    select * from {{ ref('stg_app__customers') }}
+),
+
+typed as (
+    select
+        nullif(trim(subscription_id), '') as subscription_id,
+        nullif(trim(customer_id), '') as customer_id,
+        lower(trim(plan_id)) as plan_id,
+        lower(trim(billing_interval)) as billing_interval,
+        cast(amount as decimal(18, 2)) as amount,
+        upper(trim(currency)) as currency,
+        lower(trim(status)) as status,
+        lower(trim(change_type)) as change_type,
+        {{ parse_utc_timestamp('effective_at') }} as effective_at,
+        effective_at as effective_at_text,
+        lower(cancel_reason) as cancel_reason,
+        {{ load_file_name('filename') }} as load_id
+    from source
+),
+
+checked as (
+    select
+        typed.*,
+        case
+            when typed.subscription_id is null then 'null_id'
+            when typed.effective_at is null then 'unparseable_timestamp'
+            when typed.effective_at > {{ future_cutoff() }} then 'future_timestamp'
+            when typed.amount is null or typed.amount < 0 then 'invalid_amount'
+            when currencies.currency is null then 'unknown_currency'
+            when typed.status not in ('trialing', 'active', 'canceled')
+                or typed.change_type not in ('created', 'renewed', 'plan_changed', 'canceled', 'reactivated')
+                or typed.billing_interval not in ('month', 'year')
+                then 'invalid_value'
+            when customers.customer_id is null then 'orphan_customer'
+        end as reason_code
+    from typed
+    left join currencies
+        on typed.currency = currencies.currency
+    left join customers
+        on typed.customer_id = customers.customer_id
+)
+
+select
+    *,
+    {{ row_disposition('subscription_id, change_type, effective_at', 'load_id') }} as row_disposition
+from checked

@@ -1,0 +1,48 @@
+{{ config(materialized='table') }}
+
+-- One row per raw survey-answer row, typed, with reason_code and disposition.
+with source as (
+    select * from {{ source('feedback', 'survey_responses') }}
+),
+
+customers as (
+    select * from {{ ref('stg_app__customers') }}
+),
+
+typed as (
+    select
+        nullif(trim(response_id), '') as response_id,
+        nullif(trim(customer_id), '') as customer_id,
+        lower(trim(survey_type)) as survey_type,
+        cast(score as integer) as score,
+        comment,
+        lower(touchpoint) as touchpoint,
+        {{ parse_utc_timestamp('responded_at') }} as responded_at,
+        responded_at as responded_at_text,
+        {{ load_file_name('filename') }} as load_id
+    from source
+),
+
+checked as (
+    select
+        typed.*,
+        case
+            when typed.response_id is null then 'null_id'
+            when typed.responded_at is null then 'unparseable_timestamp'
+            when typed.responded_at > {{ future_cutoff() }} then 'future_timestamp'
+            when typed.survey_type not in ('nps', 'csat') then 'invalid_value'
+            when typed.score is null
+                or (typed.survey_type = 'nps' and typed.score not between 0 and 10)
+                or (typed.survey_type = 'csat' and typed.score not between 1 and 5)
+                then 'score_out_of_range'
+            when customers.customer_id is null then 'orphan_customer'
+        end as reason_code
+    from typed
+    left join customers
+        on typed.customer_id = customers.customer_id
+)
+
+select
+    *,
+    {{ row_disposition('response_id', 'load_id') }} as row_disposition
+from checked
