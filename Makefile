@@ -1,0 +1,29 @@
+# Set-up is automatic: the first target that needs it creates .venv and installs the project.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test data dagster clean
+
+$(BIN)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(BIN)/.installed  ## fresh demo data -> dbt build through Dagster -> published warehouse
+	$(BIN)/python -m orchestration.demo
+
+test: $(BIN)/.installed  ## every test (pytest runs dbt builds on small generated data)
+	$(BIN)/python -m pytest
+
+data: $(BIN)/.installed  ## demo data only
+	$(BIN)/python -m engagement_warehouse.generator --force
+
+dagster: $(BIN)/.installed  ## Dagster UI on http://127.0.0.1:3000
+	mkdir -p data/dagster_home
+	DAGSTER_HOME=$(CURDIR)/data/dagster_home $(BIN)/dagster dev -m orchestration.definitions
+
+clean:
+	rm -rf data target logs

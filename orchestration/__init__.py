@@ -1,0 +1,1 @@
+"""Dagster code location of the Engagement Warehouse (entry point: orchestration.definitions)."""

@@ -1,0 +1,29 @@
+"""Every dbt model, seed and test as Dagster assets and asset checks."""
+
+
+from dagster import AssetExecutionContext, Failure
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from orchestration.resources import WarehouseResource, dbt_project
+
+
+def dbt_build_args(has_fault_manifest: bool) -> list[str]:
+    """`dbt build` arguments; the injected-fault check only runs where the generator left its manifest."""
+    args = ["build"]
+    if not has_fault_manifest:
+        args += ["--vars", '{"verify_injected_faults": false}']
+    return args
+
+
+@dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project())
+def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    settings = warehouse.settings()
+    missing = settings.missing_landing_tables()
+    if missing:
+        raise Failure(
+            f"No parquet files for {', '.join(missing)} under {settings.landing_dir}. Generate demo data with "
+            "`make data` (or python -m engagement_warehouse.generator), or point EW_LANDING_DIR at your landing folder."
+        )
+    settings.ensure_dirs()
+    manifest = settings.landing_dir / "_generator" / "injected_faults.parquet"
+    yield from dbt.cli(dbt_build_args(manifest.exists()), context=context).stream()
