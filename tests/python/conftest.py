@@ -1,0 +1,47 @@
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from engagement_warehouse.generator.cli import generate
+from engagement_warehouse.settings import PROJECT_ROOT
+
+DBT = str(Path(sys.executable).with_name("dbt"))
+
+
+def generate_small(out: Path, seed: int = 7, **kwargs) -> dict:
+    return generate(out, customers=kwargs.pop("customers", 400), days=kwargs.pop("days", 21), seed=seed,
+                    start_date=date(2026, 6, 1), progress=lambda _m: None, **kwargs)
+
+
+def warehouse_env(tmp: Path, landing: Path) -> dict[str, str]:
+    return {**os.environ, "EW_LANDING_DIR": str(landing), "EW_WAREHOUSE_PATH": str(tmp / "warehouse" / "build.duckdb"),
+            "EW_PUBLISHED_PATH": str(tmp / "published" / "engagement.duckdb"), "EW_DUCKDB_TEMP_DIR": str(tmp / "duckdb_tmp"),
+            "EW_DUCKDB_THREADS": "2", "EW_DUCKDB_MEMORY_LIMIT": "2GB"}
+
+
+def run_dbt(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    Path(env["EW_WAREHOUSE_PATH"]).parent.mkdir(parents=True, exist_ok=True)
+    return subprocess.run([DBT, *args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT),
+                           "--target-path", str(Path(env["EW_DUCKDB_TEMP_DIR"]).parent / "target")],
+                          env=env, capture_output=True, text=True, cwd=PROJECT_ROOT)
+
+
+@pytest.fixture(scope="session")
+def small_landing(tmp_path_factory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("landing")
+    truth = generate_small(out, fault_rate=0.03)
+    return out, truth
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(small_landing, tmp_path_factory) -> tuple[dict[str, str], dict]:
+    landing, truth = small_landing
+    env = warehouse_env(tmp_path_factory.mktemp("wh"), landing)
+    result = run_dbt(env, "build")
+    assert result.returncode == 0, result.stdout[-5000:]
+    return env, truth

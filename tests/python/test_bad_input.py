@@ -1,0 +1,61 @@
+"""Hand-made bad rows, one per fault class: each lands in quarantine with its reason and the build succeeds."""
+
+import shutil
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import generate_small, run_dbt, warehouse_env
+
+GOOD_TIME = "2026-06-02T10:00:00+02:00"
+EVENT = {"event_id": "ev_bad", "anonymous_id": "anon_bad", "customer_id": None, "event_type": "page_view",
+         "client_timestamp": GOOD_TIME, "properties": "{}"}
+ORDER = {"order_id": "ord_bad", "customer_id": "cus_0", "ordered_at": GOOD_TIME, "amount": 10.0, "currency": "EUR",
+         "status": "paid"}
+SURVEY = {"response_id": "rsp_bad", "customer_id": "cus_0", "survey_type": "nps", "score": 9, "responded_at": GOOD_TIME}
+
+CASES = [
+    pytest.param("events", {**EVENT, "event_id": ""}, "null_id", id="event-empty-id"),
+    pytest.param("events", {**EVENT, "client_timestamp": "yesterday"}, "unparseable_timestamp", id="event-bad-time"),
+    pytest.param("events", {**EVENT, "client_timestamp": "2031-01-01T00:00:00Z"}, "future_timestamp", id="event-future"),
+    pytest.param("events", {**EVENT, "event_type": "teleport"}, "unknown_event_type", id="event-unknown-type"),
+    pytest.param("events", {**EVENT, "properties": "{oops"}, "malformed_json", id="event-bad-json"),
+    pytest.param("events", {**EVENT, "customer_id": "cus_nobody"}, "orphan_customer", id="event-orphan"),
+    pytest.param("orders", {**ORDER, "amount": -5.0}, "invalid_amount", id="order-negative"),
+    pytest.param("orders", {**ORDER, "amount": 0.0}, "invalid_amount", id="order-zero"),
+    pytest.param("orders", {**ORDER, "currency": "DOGE"}, "unknown_currency", id="order-currency"),
+    pytest.param("orders", {**ORDER, "status": "lost"}, "invalid_value", id="order-status"),
+    pytest.param("survey_responses", {**SURVEY, "score": 11}, "score_out_of_range", id="nps-11"),
+    pytest.param("survey_responses", {**SURVEY, "survey_type": "csat", "score": 0}, "score_out_of_range", id="csat-0"),
+]
+
+
+@pytest.fixture(scope="module")
+def clean_landing(tmp_path_factory):
+    out = tmp_path_factory.mktemp("clean")
+    generate_small(out, customers=30, days=3, fault_rate=0.0)
+    return out
+
+
+@pytest.mark.parametrize("table, overrides, reason", CASES)
+def test_bad_row_is_quarantined_with_its_reason(clean_landing, tmp_path, table, overrides, reason):
+    landing = tmp_path / "landing"
+    shutil.copytree(clean_landing, landing)
+    template = pq.read_table(next((landing / table).glob("*.parquet"))).slice(0, 1).to_pylist()[0]
+    row = {**template, **overrides}
+    pq.write_table(pa.Table.from_pylist([row], schema=pq.read_schema(next((landing / table).glob("*.parquet")))),
+                   landing / table / "handmade.parquet")
+    env = warehouse_env(tmp_path, landing)
+    result = run_dbt(env, "build", "--vars", '{"verify_injected_faults": false}')
+    assert result.returncode == 0, result.stdout[-3000:]
+    with duckdb.connect(env["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        quarantined = con.execute(
+            f"select reason_code from staging.quarantine_{_source_of(table)}__{table} where load_id = 'handmade.parquet'"
+        ).fetchall()
+    assert quarantined == [(reason,)]
+
+
+def _source_of(table: str) -> str:
+    return {"events": "app", "orders": "billing", "survey_responses": "feedback"}[table]
