@@ -17,6 +17,9 @@ from engagement_warehouse.settings import PROJECT_ROOT, WarehouseSettings
 def dbt_project() -> DbtProject:
     project = DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT)
     project.prepare_if_dev()
+    if not project.manifest_path.exists():
+        # A fresh clone outside `dagster dev`: parse once so the asset graph can be built.
+        project.preparer.prepare(project)
     return project
 
 
