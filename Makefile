@@ -2,6 +2,8 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+# dagster-dbt looks for `dbt` on PATH when it parses the project.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: demo test data dagster clean
 
