@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 # dagster-dbt looks for `dbt` on PATH when it parses the project.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
+# A DuckDB 1.4 client beside the venv, to prove BI tools on 1.4 can open the published file.
+DUCKDB_1_4 := $(VENV)/duckdb-1.4
+
 .PHONY: demo test data dagster clean
 
 $(BIN)/.installed: pyproject.toml
@@ -17,7 +20,11 @@ $(BIN)/.installed: pyproject.toml
 demo: $(BIN)/.installed  ## fresh demo data -> dbt build through Dagster -> published warehouse
 	$(BIN)/python -m orchestration.demo
 
-test: $(BIN)/.installed  ## every test (pytest runs dbt builds on small generated data)
+$(DUCKDB_1_4)/.installed: $(BIN)/.installed
+	$(BIN)/pip install --quiet --no-deps --target $(DUCKDB_1_4) duckdb==1.4.4
+	touch $@
+
+test: $(BIN)/.installed $(DUCKDB_1_4)/.installed  ## every test (pytest runs dbt builds on small generated data)
 	$(BIN)/python -m pytest
 
 data: $(BIN)/.installed  ## demo data only

@@ -33,14 +33,22 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
-def _rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a probability such as 0.01, got {text!r}") from None
-    if not 0.0 <= value < 0.5:
-        raise argparse.ArgumentTypeError(f"expected a probability in [0, 0.5), got {value}")
-    return value
+def _float_in(kind: str, example: str, low: float, high: float, low_open: bool, high_open: bool):
+    """An argparse type accepting a number in the interval, with an error that names the interval."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a {kind} such as {example}, got {text!r}") from None
+        if (value <= low if low_open else value < low) or (value >= high if high_open else value > high):
+            interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+            raise argparse.ArgumentTypeError(f"expected a {kind} in {interval}, got {value}")
+        return value
+    return parse
+
+
+_rate = _float_in("probability", "0.01", 0.0, 0.5, low_open=False, high_open=True)
+_activity = _float_in("multiplier", "0.5", 0.0, 4.0, low_open=True, high_open=False)
 
 
 def _date(text: str) -> date:
@@ -64,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--late-rate", type=_rate, default=0.02, help="share of events landing 1-3 days late (default 0.02)")
     parser.add_argument("--out-of-order-rate", type=_rate, default=0.02, help="share of events received out of order (default 0.02)")
     parser.add_argument("--visitors-per-customer", type=float, default=1.0, help="anonymous visitors who never sign up, per customer (default 1.0)")
+    parser.add_argument("--activity", type=_activity, default=1.0,
+                        help="multiplier on every customer's daily visit probability; scales events per customer (default 1.0)")
     parser.add_argument("--force", action="store_true", help="replace an existing landing folder")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     return parser
@@ -75,7 +85,7 @@ def _peak_rss_mib() -> float:
 
 def generate(out: Path, customers: int, days: int, seed: int, start_date: date, fault_rate: float = 0.01,
              late_rate: float = 0.02, out_of_order_rate: float = 0.02, visitors_per_customer: float = 1.0,
-             progress=print) -> dict:
+             activity: float = 1.0, progress=print) -> dict:
     """Write all raw tables under ``out`` plus ``truth.json``; returns the truth document."""
     started = time.perf_counter()
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)]
@@ -91,7 +101,7 @@ def generate(out: Path, customers: int, days: int, seed: int, start_date: date, 
     reviews = population.simulate_reviews(rng_population, people, window)
     landing = LandingTables(rng_landing, window, people, orders, subscriptions, surveys, reviews, plans, usd_per_unit)
     simulator = EventSimulator(rng_events, people, build_anchors(people, subscriptions, orders), window,
-                               visitors_per_customer, late_rate, out_of_order_rate)
+                               visitors_per_customer, late_rate, out_of_order_rate, activity)
     writer = LoadWriter(out, start_date, days)
     injected = {table: {} for table in RAW_TABLES}
     clean_rows = {table: 0 for table in RAW_TABLES}
@@ -116,7 +126,7 @@ def generate(out: Path, customers: int, days: int, seed: int, start_date: date, 
     document = {
         "generator": {"customers": customers, "days": days, "seed": seed, "start_date": start_date.isoformat(),
                       "fault_rate": fault_rate, "late_rate": late_rate, "out_of_order_rate": out_of_order_rate,
-                      "visitors_per_customer": visitors_per_customer},
+                      "visitors_per_customer": visitors_per_customer, "activity": activity},
         "planted": truth.as_dict(),
         "clean_rows": clean_rows,
         "raw_rows": dict(writer.rows_written),
@@ -156,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     progress = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, flush=True))
     progress(f"generating {args.customers:,} customers x {args.days} days (seed {args.seed}) into {out}")
     document = generate(out, args.customers, args.days, args.seed, args.start_date, args.fault_rate, args.late_rate,
-                        args.out_of_order_rate, args.visitors_per_customer, progress)
+                        args.out_of_order_rate, args.visitors_per_customer, args.activity, progress)
     progress(f"done in {document['elapsed_seconds']} s, peak RSS {document['peak_rss_mib']} MiB; "
              f"raw rows: " + ", ".join(f"{t}={n:,}" for t, n in document["raw_rows"].items()))
     return 0

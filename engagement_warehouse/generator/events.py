@@ -58,8 +58,9 @@ class EventTruth:
 
 class EventSimulator:
     def __init__(self, rng: np.random.Generator, customers: Customers, anchors: Anchors, window: Window,
-                 visitors_per_customer: float, late_rate: float, out_of_order_rate: float):
+                 visitors_per_customer: float, late_rate: float, out_of_order_rate: float, activity: float = 1.0):
         self.rng, self.customers, self.anchors, self.window = rng, customers, anchors, window
+        self.activity = activity
         self.late_rate, self.out_of_order_rate = late_rate, out_of_order_rate
         n = customers.n
         self.signup_day = window.day_of(customers.signup_at)
@@ -107,7 +108,7 @@ class EventSimulator:
 
         signed_up = np.searchsorted(c.signup_at, day0)  # customers are sorted by signup time
         age = d - self.signup_day[:signed_up]
-        p_visit = c.daily_activity[:signed_up] * np.exp(-age / c.activity_decay_days[:signed_up])
+        p_visit = self.activity * c.daily_activity[:signed_up] * np.exp(-age / c.activity_decay_days[:signed_up])
         active = np.flatnonzero(rng.random(signed_up) < p_visit)
         per_active = np.minimum(1 + rng.poisson(0.35, size=len(active)), 3)
         race = -np.log(rng.random((len(active), 12))) / ref.SLOT_WEIGHTS

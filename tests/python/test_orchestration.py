@@ -1,9 +1,15 @@
 """Dagster definitions load, and the whole graph materialises on tiny data and publishes a readable copy."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import duckdb
 from dagster import materialize
 
 from conftest import generate_small, warehouse_env
+from engagement_warehouse.settings import PROJECT_ROOT
 from orchestration.dbt_assets import dbt_build_args
 from orchestration.definitions import defs
 from orchestration.publish import publish_copy
@@ -44,5 +50,21 @@ def test_whole_graph_materialises_and_publishes(tmp_path, monkeypatch):
             monkeypatch.setenv(name, value)
     result = materialize(list(defs.assets), resources=defs.resources)
     assert result.success
-    with duckdb.connect(str(tmp_path / "published" / "engagement.duckdb"), read_only=True) as con:
-        assert con.execute("select count(*) from staging.stg_app__events").fetchone()[0] > 0
+    published = tmp_path / "published" / "engagement.duckdb"
+    with duckdb.connect(str(published), read_only=True) as con:
+        staged_events = con.execute("select count(*) from staging.stg_app__events").fetchone()[0]
+    assert staged_events > 0
+    assert _count_with_duckdb_1_4(published, "staging.stg_app__events") == ("1.4.4", staged_events)
+
+
+def _count_with_duckdb_1_4(database: Path, table: str) -> tuple[str, int]:
+    """Open the file as a BI tool still on DuckDB 1.4 would: the old client, read-only, in its own process."""
+    client = PROJECT_ROOT / ".venv" / "duckdb-1.4"
+    assert (client / "duckdb").is_dir(), f"DuckDB 1.4 client missing at {client}; `make test` installs it"
+    script = ("import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
+              "print(duckdb.__version__, con.execute(f'select count(*) from {sys.argv[2]}').fetchone()[0])")
+    result = subprocess.run([sys.executable, "-c", script, str(database), table], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(client)})
+    assert result.returncode == 0, result.stderr
+    version, count = result.stdout.split()
+    return version, int(count)
