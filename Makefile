@@ -8,7 +8,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # A DuckDB 1.4 client beside the venv, to prove BI tools on 1.4 can open the published file.
 DUCKDB_1_4 := $(VENV)/duckdb-1.4
 
-.PHONY: demo test data dagster clean
+.PHONY: demo test data dagster bench-generator clean
 
 $(BIN)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -33,6 +33,14 @@ data: $(BIN)/.installed  ## demo data only
 dagster: $(BIN)/.installed  ## Dagster UI on http://127.0.0.1:3000
 	mkdir -p data/dagster_home
 	DAGSTER_HOME=$(CURDIR)/data/dagster_home $(BIN)/dagster dev -m orchestration.definitions
+
+# Generator scales: S is the demo (~1.3M raw events), L is 1M customers x 365 days (~130M raw events).
+GENERATOR_S := --customers 10000 --days 90
+GENERATOR_L := --customers 1000000 --days 365 --activity 0.5
+SCALE ?= S
+
+bench-generator: $(BIN)/.installed  ## time and peak memory of the generator at SCALE=S or L (prints both)
+	$(BIN)/python -m engagement_warehouse.generator $(GENERATOR_$(SCALE)) --out data/bench/generator-$(SCALE) --force
 
 clean:
 	rm -rf data target logs

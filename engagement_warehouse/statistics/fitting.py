@@ -1,0 +1,91 @@
+"""Maximum likelihood in log-parameter space, with standard errors from the observed information."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import minimize
+
+
+class FitError(RuntimeError):
+    """The optimiser did not reach a maximum; the message says what to check."""
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """Estimates of a maximum-likelihood fit.
+
+    ``standard_errors`` come from the inverse Hessian of the negative log-likelihood in
+    log-parameter space, mapped to the natural scale by the delta method (se(θ) = θ·se(log θ)).
+    """
+
+    params: dict[str, float]
+    standard_errors: dict[str, float]
+    log_likelihood: float
+    converged: bool
+    iterations: int
+    message: str
+    n_observations: int
+
+    def as_metadata(self) -> dict[str, float | int | bool | str]:
+        """Flat dictionary for asset metadata and result tables."""
+        flat: dict[str, float | int | bool | str] = dict(self.params)
+        flat.update({f"{name}_se": se for name, se in self.standard_errors.items()})
+        flat.update(log_likelihood=self.log_likelihood, converged=self.converged, iterations=self.iterations,
+                    n_observations=self.n_observations)
+        return flat
+
+
+def _hessian(function: Callable[[np.ndarray], float], at: np.ndarray, step: float = 1e-4) -> np.ndarray:
+    """Central finite-difference Hessian; steps are in log-parameter units, so one size fits all parameters."""
+    k = len(at)
+    hessian = np.empty((k, k))
+    offsets = np.eye(k) * step
+    for i in range(k):
+        for j in range(i, k):
+            value = (function(at + offsets[i] + offsets[j]) - function(at + offsets[i] - offsets[j])
+                     - function(at - offsets[i] + offsets[j]) + function(at - offsets[i] - offsets[j])) / (4 * step * step)
+            hessian[i, j] = hessian[j, i] = value
+    return hessian
+
+
+def fit_log_parameters(negative_log_likelihood: Callable[[np.ndarray], float], names: Sequence[str],
+                       start: Sequence[float], n_observations: int, model: str) -> FitResult:
+    """Minimise ``negative_log_likelihood(exp(theta))`` over theta = log(params) with L-BFGS-B.
+
+    Raises FitError when the optimiser fails or lands on a non-finite likelihood, so callers
+    never publish estimates from a failed fit.
+    """
+    def objective(log_params: np.ndarray) -> float:
+        value = negative_log_likelihood(np.exp(log_params))
+        return value if np.isfinite(value) else 1e300
+
+    result = minimize(objective, np.log(np.asarray(start, dtype=float)), method="L-BFGS-B",
+                      bounds=[(-12.0, 12.0)] * len(names), options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-8})
+    if not np.isfinite(result.fun) or result.fun >= 1e300:
+        raise FitError(f"{model}: the likelihood is not finite at any tried parameters; check the inputs "
+                       f"(non-negative counts, recency <= age, positive spend)")
+    if not result.success:
+        raise FitError(f"{model}: optimiser stopped without converging ({result.message}); "
+                       f"check for too few observations ({n_observations}) or degenerate inputs")
+    estimate = np.exp(result.x)
+    covariance = _inverse_or_nan(_hessian(objective, result.x))
+    log_se = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
+    return FitResult(
+        params={name: float(value) for name, value in zip(names, estimate)},
+        standard_errors={name: float(value * se) for name, value, se in zip(names, estimate, log_se)},
+        log_likelihood=float(-result.fun),
+        converged=bool(result.success),
+        iterations=int(result.nit),
+        message=str(result.message),
+        n_observations=n_observations,
+    )
+
+
+def _inverse_or_nan(matrix: np.ndarray) -> np.ndarray:
+    try:
+        return np.linalg.inv(matrix)
+    except np.linalg.LinAlgError:
+        return np.full_like(matrix, np.nan)
