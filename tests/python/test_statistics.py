@@ -136,12 +136,12 @@ def test_sbg_recovers_the_planted_churn_of_each_monthly_plan():
     customers = population.simulate_customers(rng, 60_000, WINDOW)
     changes = population.simulate_subscriptions(rng, customers, plans, truth, WINDOW)
     periods, churned, initial_plan = _first_lifecycle(changes)
-    for index, plan in enumerate(plans):
-        if plan.billing_interval != "monthly":
-            continue
+    monthly = [index for index, plan in enumerate(plans) if plan.billing_interval == "month"]
+    assert len(monthly) == 3
+    for index in monthly:
         mine = initial_plan == index
         fit = sbg.fit_lifetimes(periods[mine], churned[mine], np.ones(mine.sum()))
-        planted = truth.sbg_by_initial_plan[plan.plan_id]
+        planted = truth.sbg_by_initial_plan[plans[index].plan_id]
         _within_three_standard_errors(fit, {"alpha": planted.alpha, "beta": planted.beta})
 
 
