@@ -2,13 +2,11 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-# dagster-dbt looks for `dbt` on PATH when it parses the project.
-export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 # A DuckDB 1.4 client beside the venv, to prove BI tools on 1.4 can open the published file.
 DUCKDB_1_4 := $(VENV)/duckdb-1.4
 
-.PHONY: demo test data dagster bench-generator clean
+.PHONY: demo test data dagster bench-generator backtest clean
 
 $(BIN)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -41,6 +39,9 @@ SCALE ?= S
 
 bench-generator: $(BIN)/.installed  ## time and peak memory of the generator at SCALE=S or L (prints both)
 	$(BIN)/python -m engagement_warehouse.generator $(GENERATOR_$(SCALE)) --out data/bench/generator-$(SCALE) --force
+
+backtest: $(BIN)/.installed  ## CDNOW holdout backtest -> docs/cdnow_backtest.md and .png
+	$(BIN)/python -m engagement_warehouse.cdnow.backtest
 
 clean:
 	rm -rf data target logs

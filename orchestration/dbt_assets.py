@@ -1,4 +1,9 @@
-"""Every dbt model, seed and test as Dagster assets and asset checks."""
+"""Every dbt model, seed and test as Dagster assets and asset checks.
+
+Two multi-assets, because the Python statistics assets sit in the middle of the dbt graph:
+`warehouse_dbt_models` builds everything up to their inputs, `statistics_dbt_marts` the marts
+that read what they write (dbt source `statistics`).
+"""
 
 
 from dagster import AssetExecutionContext, Failure
@@ -15,7 +20,10 @@ def dbt_build_args(has_fault_manifest: bool) -> list[str]:
     return args
 
 
-@dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project())
+AFTER_STATISTICS = "source:statistics+"
+
+
+@dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), exclude=AFTER_STATISTICS)
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     settings = warehouse.settings()
     missing = settings.missing_landing_tables()
@@ -27,3 +35,8 @@ def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, wa
     settings.ensure_dirs()
     manifest = settings.landing_dir / "_generator" / "injected_faults.parquet"
     yield from dbt.cli(dbt_build_args(manifest.exists()), context=context).stream()
+
+
+@dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), select=AFTER_STATISTICS)
+def statistics_dbt_marts(context: AssetExecutionContext, dbt: DbtCliResource):
+    yield from dbt.cli(["build"], context=context).stream()

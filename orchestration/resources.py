@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from functools import cache
@@ -13,12 +14,34 @@ from dagster_dbt import DbtCliResource, DbtProject
 from engagement_warehouse.settings import PROJECT_ROOT, WarehouseSettings
 
 
+DBT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
+
+
+def _newest_dbt_source_mtime() -> float:
+    newest = 0.0
+    for name in DBT_SOURCES:
+        path = PROJECT_ROOT / name
+        files = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
+        newest = max([newest, *(f.stat().st_mtime for f in files)])
+    return newest
+
+
+def _venv_dbt() -> Path:
+    """The dbt installed beside this interpreter, so a venv works without being activated."""
+    return Path(sys.executable).with_name("dbt")
+
+
 @cache
 def dbt_project() -> DbtProject:
+    if shutil.which("dbt") is None and _venv_dbt().exists():
+        # dagster-dbt's manifest preparation looks for `dbt` on PATH.
+        os.environ["PATH"] = f"{_venv_dbt().parent}{os.pathsep}{os.environ.get('PATH', '')}"
     project = DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT)
     project.prepare_if_dev()
-    if not project.manifest_path.exists():
-        # A fresh clone outside `dagster dev`: parse once so the asset graph can be built.
+    manifest = project.manifest_path
+    if not manifest.exists() or manifest.stat().st_mtime < _newest_dbt_source_mtime():
+        # Outside `dagster dev` (a fresh clone, the demo, tests): parse when the manifest is
+        # missing or older than the dbt project, so the asset graph matches the models on disk.
         project.preparer.prepare(project)
     return project
 
@@ -31,10 +54,8 @@ class WarehouseResource(ConfigurableResource):
 
 
 def dbt_resource() -> DbtCliResource:
-    # The dbt installed beside this interpreter, so a venv works without being activated.
-    executable = Path(sys.executable).with_name("dbt")
     return DbtCliResource(
         project_dir=dbt_project(),
         profiles_dir=str(PROJECT_ROOT),
-        dbt_executable=str(executable) if executable.exists() else (shutil.which("dbt") or "dbt"),
+        dbt_executable=str(_venv_dbt()) if _venv_dbt().exists() else (shutil.which("dbt") or "dbt"),
     )

@@ -98,15 +98,15 @@ def fit(active_at_period_end, start: SbgParams = SbgParams(1.0, 1.0)) -> FitResu
     return fit_lifetimes(*survivors_to_lifetimes(active_at_period_end), start=start)
 
 
-def discounted_expected_residual_lifetime(params: SbgParams, renewals, discount_rate: float) -> np.ndarray:
+def discounted_expected_residual_lifetime(params: SbgParams, renewals, discount_rate) -> np.ndarray:
     """DERL for a customer who has renewed ``renewals`` times (n − 1 in FH 2010), just before the next decision.
 
     DERL = (β + n − 1) / (α + β + n − 1) · ₂F₁(1, β + n; α + β + n; 1/(1 + d)) (FH 2010 eq. 6), in
     periods: the expected number of further payments, each discounted at ``discount_rate`` per
     period, the next one undiscounted. Multiply by the margin-adjusted price for a predictive CLV.
     """
-    if discount_rate <= 0:
+    if np.any(np.asarray(discount_rate) <= 0):
         raise ValueError(f"discount_rate must be > 0 per period (the sum diverges otherwise); got {discount_rate}")
     n = np.asarray(renewals, dtype=float) + 1
-    alpha, beta = params.alpha, params.beta
-    return (beta + n - 1) / (alpha + beta + n - 1) * hyp2f1(1.0, beta + n, alpha + beta + n, 1.0 / (1.0 + discount_rate))
+    alpha, beta, d = np.asarray(params.alpha, dtype=float), np.asarray(params.beta, dtype=float), np.asarray(discount_rate, dtype=float)
+    return (beta + n - 1) / (alpha + beta + n - 1) * hyp2f1(1.0, beta + n, alpha + beta + n, 1.0 / (1.0 + d))

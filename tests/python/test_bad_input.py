@@ -7,7 +7,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import generate_small, run_dbt, warehouse_env
+from conftest import BUILD_UP_TO_STATISTICS, generate_small, run_dbt, warehouse_env
 
 GOOD_TIME = "2026-06-02T10:00:00+02:00"
 EVENT = {"event_id": "ev_bad", "anonymous_id": "anon_bad", "customer_id": None, "event_type": "page_view",
@@ -48,7 +48,7 @@ def test_bad_row_is_quarantined_with_its_reason(clean_landing, tmp_path, table, 
     pq.write_table(pa.Table.from_pylist([row], schema=pq.read_schema(next((landing / table).glob("*.parquet")))),
                    landing / table / "handmade.parquet")
     env = warehouse_env(tmp_path, landing)
-    result = run_dbt(env, "build", "--vars", '{"verify_injected_faults": false}')
+    result = run_dbt(env, *BUILD_UP_TO_STATISTICS, "--vars", '{"verify_injected_faults": false}')
     assert result.returncode == 0, result.stdout[-3000:]
     with duckdb.connect(env["EW_WAREHOUSE_PATH"], read_only=True) as con:
         quarantined = con.execute(

@@ -6,12 +6,15 @@ import sys
 from pathlib import Path
 
 import duckdb
-from dagster import materialize
+import pytest
+from dagster import AssetKey, materialize
 
 from conftest import generate_small, warehouse_env
 from engagement_warehouse.settings import PROJECT_ROOT
 from orchestration.dbt_assets import dbt_build_args
 from orchestration.definitions import defs
+from engagement_warehouse.statistics.fitting import FitError
+from orchestration import stats_assets
 from orchestration.publish import publish_copy
 
 
@@ -19,6 +22,19 @@ def test_definitions_hold_every_dbt_model_tests_as_checks_and_the_publish_asset(
     keys = {key.to_user_string() for key in defs.resolve_all_asset_keys()}
     assert {"stg_app__events", "quarantine_app__events", "load_reconciliation", "published_warehouse"} <= keys
     assert len(list(defs.resolve_asset_graph().asset_check_keys)) > 50
+
+
+def test_statistics_assets_sit_between_their_dbt_inputs_and_the_marts_that_read_them():
+    graph = defs.resolve_asset_graph()
+
+    def parents(key: str) -> set[str]:
+        return {parent.to_user_string() for parent in graph.get(AssetKey.from_user_string(key)).parent_keys}
+
+    assert "int_survey_answers" in parents("statistics/nps_summary")
+    assert "statistics/nps_summary" in parents("fct_nps_monthly")
+    assert {"int_customer_purchase_summary", "statistics/subscription_retention_fits"} <= parents("statistics/customer_clv_predictions")
+    assert "statistics/customer_clv_predictions" in parents("customer_predicted_value")
+    assert {"customer_predicted_value", "subscription_retention_by_plan"} <= parents("published_warehouse")
 
 
 def test_fault_manifest_check_is_switched_off_without_a_manifest():
@@ -42,19 +58,59 @@ def test_publish_replaces_the_copy_while_a_reader_holds_the_old_one(tmp_path):
     assert not list(published.parent.glob(".*.tmp"))
 
 
-def test_whole_graph_materialises_and_publishes(tmp_path, monkeypatch):
-    landing = tmp_path / "landing"
-    generate_small(landing, customers=150, days=7)
-    for name, value in warehouse_env(tmp_path, landing).items():
-        if name.startswith("EW_"):
-            monkeypatch.setenv(name, value)
-    result = materialize(list(defs.assets), resources=defs.resources)
+@pytest.fixture(scope="module")
+def materialised_graph(tmp_path_factory) -> Path:
+    """The whole asset graph on 60 days of 600 customers; returns the folder holding everything."""
+    root = tmp_path_factory.mktemp("graph")
+    generate_small(root / "landing", customers=600, days=60)
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in warehouse_env(root, root / "landing").items():
+            if name.startswith("EW_"):
+                env.setenv(name, value)
+        result = materialize(list(defs.assets), resources=defs.resources)
     assert result.success
-    published = tmp_path / "published" / "engagement.duckdb"
+    return root
+
+
+def test_whole_graph_materialises_and_publishes_a_file_duckdb_1_4_opens(materialised_graph):
+    published = materialised_graph / "published" / "engagement.duckdb"
     with duckdb.connect(str(published), read_only=True) as con:
         staged_events = con.execute("select count(*) from staging.stg_app__events").fetchone()[0]
     assert staged_events > 0
     assert _count_with_duckdb_1_4(published, "staging.stg_app__events") == ("1.4.4", staged_events)
+
+
+def test_statistics_reach_the_published_marts(materialised_graph):
+    with duckdb.connect(str(materialised_graph / "published" / "engagement.duckdb"), read_only=True) as con:
+        buyers = con.execute("select count(*) from intermediate.int_customer_purchase_summary").fetchone()[0]
+        valued = con.execute("select count(*), count(p_alive), min(predictive_clv_usd) from marts.customer_predicted_value").fetchone()
+        respondents = con.execute("select sum(respondents) from marts.fct_nps_monthly where dimension = 'all'").fetchone()[0]
+        latest_answers = con.execute("select count(*) from intermediate.int_survey_answers "
+                                     "where survey_type = 'nps' and is_latest_in_month").fetchone()[0]
+        fitted = con.execute("select count(*) from marts.subscription_retention_by_plan where fit_status = 'fitted'").fetchone()[0]
+    assert valued[1] == buyers and valued[0] >= buyers and valued[2] >= 0
+    assert respondents == latest_answers > 0
+    assert fitted >= 1
+
+
+def test_a_failed_fit_fails_the_asset_and_keeps_the_previous_table(materialised_graph, monkeypatch):
+    for name, value in warehouse_env(materialised_graph, materialised_graph / "landing").items():
+        if name.startswith("EW_"):
+            monkeypatch.setenv(name, value)
+    query = "select count(*), sum(predictive_clv_usd) from statistics.customer_clv_predictions"
+    with duckdb.connect(str(materialised_graph / "warehouse" / "build.duckdb"), read_only=True) as con:
+        before = con.execute(query).fetchone()
+
+    def failing_fit(*_args, **_kwargs):
+        raise FitError("BG/NBD: optimiser stopped without converging (ABNORMAL_TERMINATION_IN_LNSRCH)")
+
+    monkeypatch.setattr(stats_assets.bg_nbd, "fit", failing_fit)
+    result = materialize([stats_assets.customer_clv_predictions], resources=defs.resources, raise_on_error=False)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert "BG/NBD fit failed, previous table kept" in str(failure.step_failure_data.error)
+    with duckdb.connect(str(materialised_graph / "warehouse" / "build.duckdb"), read_only=True) as con:
+        assert con.execute(query).fetchone() == before
 
 
 def _count_with_duckdb_1_4(database: Path, table: str) -> tuple[str, int]:

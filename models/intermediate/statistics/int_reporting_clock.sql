@@ -1,0 +1,18 @@
+-- One row: the as-of moment of customer-base statistics (see var as_of_date).
+with
+
+latest_activity as (
+    select max(ordered_at) as latest_at from {{ ref('stg_billing__orders') }}
+    union all
+    select max(effective_at) from {{ ref('stg_billing__subscriptions') }}
+    union all
+    select max(responded_at) from {{ ref('stg_feedback__survey_responses') }}
+)
+
+select
+    {% if var('as_of_date') %}
+        cast('{{ var("as_of_date") }}' as timestamp) as as_of_at
+    {% else %}
+        {{ dbt.dateadd('day', 1, dbt.date_trunc('day', 'max(latest_at)')) }} as as_of_at
+    {% endif %}
+from latest_activity

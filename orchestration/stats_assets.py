@@ -1,0 +1,261 @@
+"""Python assets: NPS/CSAT summaries and CLV models fitted on dbt inputs, written back for dbt.
+
+Each asset reads its intermediate dbt model, computes everything in memory, and only then
+replaces its table in the `statistics` schema in one transaction: a failed fit raises and
+leaves the previous table as it was.
+"""
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+from dagster import AssetExecutionContext, AssetKey, Failure, MaterializeResult, asset
+
+from engagement_warehouse.statistics import bg_nbd, clv, gamma_gamma, surveys
+from engagement_warehouse.statistics import shifted_beta_geometric as sbg
+from engagement_warehouse.statistics.fitting import FitError
+from orchestration.resources import WarehouseResource
+
+SCHEMA = "statistics"
+GROUP = "statistics"
+SURVEY_DIMENSIONS = ("plan_id", "country", "touchpoint")
+
+
+@contextmanager
+def _warehouse(path: Path):
+    con = duckdb.connect(str(path))
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _replace_table(con: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> None:
+    con.execute("begin transaction")
+    try:
+        con.execute(f"create schema if not exists {SCHEMA}")
+        con.register("new_rows", rows)
+        con.execute(f"create or replace table {SCHEMA}.{name} as select * from new_rows")
+        con.unregister("new_rows")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def _settings(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("select setting, value from reference.reporting_settings").fetchall())
+
+
+def _fit_or_fail(model: str, fit, *args):
+    try:
+        return fit(*args)
+    except (FitError, ValueError) as error:
+        raise Failure(f"{model} fit failed, previous table kept: {error}") from error
+
+
+# ---------------------------------------------------------------- surveys
+
+
+def _survey_counts(con: duckdb.DuckDBPyConnection, survey_type: str, latest_only: bool, count_columns: str) -> dict[str, np.ndarray]:
+    """Answer counts per month for everyone and per value of each dimension, as numpy columns."""
+    groups = ["select response_month, 'all' as dimension, 'all' as dimension_value, {counts} from answers group by response_month"]
+    groups += [f"select response_month, '{d}', {d}, {{counts}} from answers group by response_month, {d}" for d in SURVEY_DIMENSIONS]
+    latest = "and is_latest_in_month" if latest_only else ""
+    sql = (f"with answers as (select * from intermediate.int_survey_answers where survey_type = '{survey_type}' {latest}) "
+           + " union all ".join(g.format(counts=count_columns) for g in groups)
+           + " order by 1, 2, 3")
+    return con.execute(sql).fetchnumpy()
+
+
+@asset(key=AssetKey([SCHEMA, "nps_summary"]), deps=[AssetKey("int_survey_answers")], group_name=GROUP,
+       description="NPS per month and per plan, country and touchpoint, with 95% adjusted-Wald intervals (SPEC §3).")
+def nps_summary(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    with _warehouse(warehouse.settings().warehouse_path) as con:
+        counts = _survey_counts(con, "nps", latest_only=True, count_columns=(
+            "count(*) as respondents, count(case when score >= 9 then 1 end) as promoters, "
+            "count(case when score <= 6 then 1 end) as detractors"))
+        n, promoters, detractors = counts["respondents"], counts["promoters"], counts["detractors"]
+        lower, upper = surveys.nps_interval(promoters, detractors, n)
+        rows = pa.table({
+            "response_month": counts["response_month"], "dimension": counts["dimension"],
+            "dimension_value": counts["dimension_value"], "respondents": n, "promoters": promoters,
+            "passives": n - promoters - detractors, "detractors": detractors,
+            "nps": 100.0 * (promoters - detractors) / n, "nps_lower": lower, "nps_upper": upper,
+            "is_small_sample": n < surveys.SMALL_SAMPLE,
+        })
+        _replace_table(con, "nps_summary", rows)
+    overall = rows.filter(pa.compute.equal(rows["dimension"], "all"))
+    return MaterializeResult(metadata={"rows": rows.num_rows, "months": overall.num_rows,
+                                       "respondents_latest_month": int(overall["respondents"][-1].as_py()) if overall.num_rows else 0})
+
+
+@asset(key=AssetKey([SCHEMA, "csat_summary"]), deps=[AssetKey("int_survey_answers")], group_name=GROUP,
+       description="CSAT (share of 4–5 answers) per month and per plan, country and touchpoint, with 95% Wilson intervals.")
+def csat_summary(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    with _warehouse(warehouse.settings().warehouse_path) as con:
+        counts = _survey_counts(con, "csat", latest_only=False, count_columns=(
+            "count(*) as answers, count(case when score >= 4 then 1 end) as satisfied"))
+        n, satisfied = counts["answers"], counts["satisfied"]
+        lower, upper = surveys.wilson_interval(satisfied, n)
+        rows = pa.table({
+            "response_month": counts["response_month"], "dimension": counts["dimension"],
+            "dimension_value": counts["dimension_value"], "answers": n, "satisfied": satisfied,
+            "csat": satisfied / n, "csat_lower": lower, "csat_upper": upper,
+            "is_small_sample": n < surveys.SMALL_SAMPLE,
+        })
+        _replace_table(con, "csat_summary", rows)
+    return MaterializeResult(metadata={"rows": rows.num_rows})
+
+
+# ---------------------------------------------------------------- subscriptions (sBG)
+
+LIFETIMES_SQL = """
+select initial_plan_id, observed_periods, has_churned, count(*) as subscriptions
+from intermediate.int_subscription_lifecycles
+where lifecycle_number = 0
+group by all
+order by all
+"""
+
+
+def _period_discount_rate(monthly_rate: float, period_days: int) -> float:
+    return (1.0 + monthly_rate) ** (period_days * 12 / 365.0) - 1.0
+
+
+@asset(key=AssetKey([SCHEMA, "subscription_retention_fits"]),
+       deps=[AssetKey("int_subscription_lifecycles"), AssetKey(["reference", "plans"]), AssetKey(["reference", "reporting_settings"])],
+       group_name=GROUP,
+       description="Shifted-beta-geometric churn fit per initial plan (first lifecycles), with projected survival and DERL.")
+def subscription_retention_fits(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    with _warehouse(warehouse.settings().warehouse_path) as con:
+        monthly_rate = float(_settings(con)["monthly_discount_rate"])
+        plans = con.execute("select plan_id, billing_period_days from reference.plans order by plan_id").fetchall()
+        lifetimes = con.execute(LIFETIMES_SQL).fetchnumpy()
+        records, metadata = [], {}
+        for plan_id, period_days in plans:
+            mine = lifetimes["initial_plan_id"] == plan_id
+            periods, churned, count = lifetimes["observed_periods"][mine], lifetimes["has_churned"][mine], lifetimes["subscriptions"][mine]
+            record = {"plan_id": plan_id, "billing_period_days": period_days, "subscriptions": int(count.sum()),
+                      "churned": int(count[churned].sum()), "fit_status": "fitted"}
+            try:
+                fit = sbg.fit_lifetimes(periods, churned, count)
+            except ValueError as not_identified:
+                # Expected for young plans (e.g. annual plans before their first renewal date).
+                record["fit_status"] = "insufficient_data"
+                context.log.info(f"{plan_id}: {not_identified}")
+                records.append(record)
+                continue
+            except FitError as error:
+                raise Failure(f"shifted-beta-geometric fit for {plan_id} failed, previous table kept: {error}") from error
+            params = sbg.SbgParams.from_fit(fit)
+            record.update(fit.as_metadata())
+            record.update({
+                "survival_after_1_period": float(sbg.survival(params, 1)),
+                "survival_after_3_periods": float(sbg.survival(params, 3)),
+                "survival_after_12_periods": float(sbg.survival(params, 12)),
+                "period_discount_rate": _period_discount_rate(monthly_rate, period_days),
+                "derl_new_subscriber_periods": float(sbg.discounted_expected_residual_lifetime(
+                    params, 0, _period_discount_rate(monthly_rate, period_days))),
+            })
+            metadata[f"{plan_id}_alpha"], metadata[f"{plan_id}_beta"] = fit.params["alpha"], fit.params["beta"]
+            records.append(record)
+        rows = pa.Table.from_pylist(records, schema=_RETENTION_SCHEMA)
+        _replace_table(con, "subscription_retention_fits", rows)
+    metadata["plans_fitted"] = sum(r["fit_status"] == "fitted" for r in records)
+    return MaterializeResult(metadata=metadata)
+
+
+_RETENTION_SCHEMA = pa.schema([
+    ("plan_id", pa.string()), ("billing_period_days", pa.int32()), ("subscriptions", pa.int64()), ("churned", pa.int64()),
+    ("fit_status", pa.string()), ("alpha", pa.float64()), ("beta", pa.float64()), ("alpha_se", pa.float64()),
+    ("beta_se", pa.float64()), ("log_likelihood", pa.float64()), ("converged", pa.bool_()), ("iterations", pa.int64()),
+    ("n_observations", pa.int64()), ("survival_after_1_period", pa.float64()), ("survival_after_3_periods", pa.float64()),
+    ("survival_after_12_periods", pa.float64()), ("period_discount_rate", pa.float64()),
+    ("derl_new_subscriber_periods", pa.float64()),
+])
+
+
+# ---------------------------------------------------------------- customers (BG/NBD × Gamma-Gamma + sBG)
+
+# Spend is 0 (ignored by the models) for customers without repeat orders, so no column holds nulls.
+BUYERS_SQL = """
+select customer_key, frequency, recency_weeks, age_weeks, coalesce(mean_repeat_spend_usd, 0.0) as mean_repeat_spend_usd
+from intermediate.int_customer_purchase_summary
+order by customer_key
+"""
+
+ACTIVE_SUBSCRIPTIONS_SQL = """
+select
+    lifecycles.customer_key,
+    lifecycles.paid_renewals,
+    fits.alpha,
+    fits.beta,
+    fits.period_discount_rate,
+    current_plan.price_usd
+from intermediate.int_subscription_lifecycles as lifecycles
+inner join statistics.subscription_retention_fits as fits on lifecycles.initial_plan_id = fits.plan_id
+inner join reference.plans as current_plan on lifecycles.current_plan_id = current_plan.plan_id
+where not lifecycles.has_churned and fits.fit_status = 'fitted'
+"""
+
+
+@asset(key=AssetKey([SCHEMA, "customer_clv_predictions"]),
+       deps=[AssetKey("int_customer_purchase_summary"), AssetKey("int_subscription_lifecycles"),
+             AssetKey([SCHEMA, "subscription_retention_fits"]), AssetKey(["reference", "reporting_settings"])],
+       group_name=GROUP,
+       description="Per customer: BG/NBD P(alive) and expected orders, Gamma-Gamma spend, sBG subscription value, predictive CLV.")
+def customer_clv_predictions(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+    with _warehouse(warehouse.settings().warehouse_path) as con:
+        settings = _settings(con)
+        margin, monthly_rate, horizon = float(settings["gross_margin"]), float(settings["monthly_discount_rate"]), int(settings["clv_horizon_months"])
+        buyers = con.execute(BUYERS_SQL).fetchnumpy()
+        x, t_x, big_t, spend = buyers["frequency"], buyers["recency_weeks"], buyers["age_weeks"], buyers["mean_repeat_spend_usd"]
+        purchase_fit = _fit_or_fail("BG/NBD", bg_nbd.fit, x, t_x, big_t)
+        repeat = (x > 0) & (spend > 0)
+        spend_fit = _fit_or_fail("Gamma-Gamma", gamma_gamma.fit, x[repeat], spend[repeat])
+        purchases, spend_params = bg_nbd.BgNbdParams.from_fit(purchase_fit), gamma_gamma.GammaGammaParams.from_fit(spend_fit)
+        horizon_weeks = horizon * clv.WEEKS_PER_MONTH
+        order_rows = pa.table({
+            "customer_key": buyers["customer_key"],
+            "frequency": x, "recency_weeks": t_x, "age_weeks": big_t,
+            "p_alive": bg_nbd.probability_alive(purchases, x, t_x, big_t),
+            "expected_purchases": bg_nbd.expected_purchases(purchases, horizon_weeks, x, t_x, big_t),
+            "expected_order_value_usd": gamma_gamma.expected_mean_spend(spend_params, x, spend),
+            "order_clv_usd": clv.predictive_clv(purchases, spend_params, x, t_x, big_t, spend,
+                                                horizon_months=horizon, monthly_discount_rate=monthly_rate, margin=margin),
+        })
+        active = con.execute(ACTIVE_SUBSCRIPTIONS_SQL).fetchnumpy()
+        derl = sbg.discounted_expected_residual_lifetime(sbg.SbgParams(active["alpha"], active["beta"]),
+                                                         active["paid_renewals"], active["period_discount_rate"])
+        subscription_rows = pa.table({"customer_key": pa.array(active["customer_key"], pa.string()),
+                                      "subscription_clv_usd": pa.array(derl * active["price_usd"].astype(float) * margin, pa.float64())})
+        con.register("order_rows", order_rows)
+        con.register("subscription_rows", subscription_rows)
+        rows = con.sql("""
+            with subscriptions as (
+                select customer_key, sum(subscription_clv_usd) as subscription_clv_usd from subscription_rows group by customer_key
+            )
+            select
+                coalesce(o.customer_key, s.customer_key) as customer_key,
+                o.frequency, o.recency_weeks, o.age_weeks, o.p_alive, o.expected_purchases, o.expected_order_value_usd,
+                o.order_clv_usd, s.subscription_clv_usd,
+                coalesce(o.order_clv_usd, 0) + coalesce(s.subscription_clv_usd, 0) as predictive_clv_usd,
+                (select max(as_of_at) from intermediate.int_customer_purchase_summary) as as_of_at
+            from order_rows as o
+            full outer join subscriptions as s on o.customer_key = s.customer_key
+            order by customer_key
+        """).to_arrow_table()
+        con.unregister("order_rows")
+        con.unregister("subscription_rows")
+        _replace_table(con, "customer_clv_predictions", rows)
+    return MaterializeResult(metadata={
+        **{f"bg_nbd_{k}": v for k, v in purchase_fit.as_metadata().items()},
+        **{f"gamma_gamma_{k}": v for k, v in spend_fit.as_metadata().items()},
+        "customers": rows.num_rows, "horizon_months": horizon, "monthly_discount_rate": monthly_rate, "gross_margin": margin,
+    })
+
+
+statistics_assets = [nps_summary, csat_summary, subscription_retention_fits, customer_clv_predictions]
