@@ -1,0 +1,1 @@
+"""Benchmark commands (`make bench-*`): they print measured figures; no test times anything."""
