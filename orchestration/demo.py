@@ -14,7 +14,17 @@ from engagement_warehouse.settings import SettingsError, WarehouseSettings
 from orchestration.definitions import defs
 
 KEY_MODELS = ("staging.stg_app__events", "staging.stg_app__customers", "staging.stg_billing__subscriptions",
-              "staging.stg_billing__orders", "staging.stg_feedback__survey_responses", "staging.stg_marketing__messages")
+              "staging.stg_billing__orders", "staging.stg_feedback__survey_responses", "staging.stg_marketing__messages",
+              "marts.mrr_movements", "marts.customer_revenue", "marts.customer_predicted_value", "marts.fct_nps_monthly")
+
+HEADLINE_SQL = """
+select
+    strftime(month_start, '%Y-%m') as month, end_mrr, net_revenue_retention, customer_churn_rate,
+    (select nps from marts.fct_nps_monthly n where n.dimension = 'all' and n.response_month = m.month_start) as nps
+from marts.mrr_monthly m
+order by month_start desc
+limit 1
+"""
 
 
 def summary(settings: WarehouseSettings) -> str:
@@ -27,7 +37,10 @@ def summary(settings: WarehouseSettings) -> str:
                    coalesce(sum(row_count) filter (where row_disposition = 'quarantined'), 0) as quarantined,
                    coalesce(sum(row_count) filter (where row_disposition = 'duplicate'), 0) as duplicates
             from marts.load_reconciliation group by table_name order by raw desc""").fetchall()
+        month, mrr, nrr, churn, nps = con.execute(HEADLINE_SQL).fetchone()
     lines = ["", "Built (rows):"] + [f"  {name:<42}{n:>12,}" for name, n in counts]
+    lines += ["", f"Latest month {month}: MRR {mrr:,.0f} (reporting currency), NRR {nrr:.1%}, "
+                  f"customer churn {churn:.1%}, NPS {nps:.0f}"]
     lines += ["", f"  {'raw table':<20}{'raw':>10}{'staged':>10}{'quarantined':>13}{'duplicates':>12}"]
     lines += [f"  {t:<20}{r:>10,}{s:>10,}{q:>13,}{d:>12,}" for t, r, s, q, d in reconciliation]
     lines += [

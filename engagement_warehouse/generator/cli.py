@@ -83,6 +83,18 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+BILLING_CHANGES = ("created", "renewed", "reactivated")
+
+
+def _add_billed_cents(totals: dict[str, int], subscriptions: pa.Table) -> None:
+    change, status = subscriptions["change_type"].to_numpy(zero_copy_only=False), subscriptions["status"].to_numpy(zero_copy_only=False)
+    billed = np.isin(change, BILLING_CHANGES) & (status == "active")
+    cents = np.round(subscriptions["amount"].to_numpy(zero_copy_only=False)[billed] * 100).astype(np.int64)
+    currency = subscriptions["currency"].to_numpy(zero_copy_only=False)[billed]
+    for code in np.unique(currency):
+        totals[code] = totals.get(code, 0) + int(cents[currency == code].sum())
+
+
 def generate(out: Path, customers: int, days: int, seed: int, start_date: date, fault_rate: float = 0.01,
              late_rate: float = 0.02, out_of_order_rate: float = 0.02, visitors_per_customer: float = 1.0,
              activity: float = 1.0, progress=print) -> dict:
@@ -105,6 +117,7 @@ def generate(out: Path, customers: int, days: int, seed: int, start_date: date, 
     writer = LoadWriter(out, start_date, days)
     injected = {table: {} for table in RAW_TABLES}
     clean_rows = {table: 0 for table in RAW_TABLES}
+    billed_cents: dict[str, int] = {}
     report_every = max(1, days // 10)
 
     for d in range(days):
@@ -112,6 +125,7 @@ def generate(out: Path, customers: int, days: int, seed: int, start_date: date, 
         events, received = simulator.day(d, landing.order_ids)
         order = np.argsort(received, kind="stable")  # a collector writes in arrival order
         day_tables["events"] = events.take(pa.array(order))
+        _add_billed_cents(billed_cents, day_tables["subscriptions"])
         for name in RAW_TABLES:
             rows = day_tables[name]
             load_day = window.day_of(received[order]) if name == "events" else np.full(rows.num_rows, d)
@@ -132,6 +146,9 @@ def generate(out: Path, customers: int, days: int, seed: int, start_date: date, 
         "raw_rows": dict(writer.rows_written),
         "injected_faults": injected,
         "events": asdict(simulator.truth),
+        # Subscription payments (paid creations, renewals incl. trial conversions, reactivations),
+        # in whole cents of the local currency, as landed before any fault was injected.
+        "billed_cents_by_currency": dict(sorted(billed_cents.items())),
         "elapsed_seconds": round(time.perf_counter() - started, 2),
         "peak_rss_mib": round(_peak_rss_mib(), 1),
     }

@@ -80,12 +80,15 @@ def simulate_customers(rng: np.random.Generator, n: int, window: Window) -> Cust
     # Versions: the signup row, profile edits, and the row that records an e-mail opt-out.
     edits = np.minimum(rng.poisson(0.4, size=n), 3)
     edit_customer = np.repeat(np.arange(n), edits)
-    edit_at = signup_at[edit_customer] + (rng.random(len(edit_customer)) * (window.end - signup_at[edit_customer])).astype(np.int64)
+    edit_at = signup_at[edit_customer] + 1 + (rng.random(len(edit_customer)) * (window.end - signup_at[edit_customer] - 1)).astype(np.int64)
     opted_out = np.flatnonzero(email_withdrawn_at < window.end)
     version_customer = np.concatenate([np.arange(n), edit_customer, opted_out])
     version_at = np.concatenate([signup_at, edit_at, email_withdrawn_at[opted_out]])
     order = np.lexsort((version_at, version_customer))
     version_customer, version_at = version_customer[order], version_at[order]
+    # (customer_id, updated_at) identifies a version: move a same-second version one second later.
+    while (clash := (version_customer[1:] == version_customer[:-1]) & (version_at[1:] <= version_at[:-1])).any():
+        version_at[1:][clash] = version_at[:-1][clash] + 1
     first_of_customer = np.searchsorted(version_customer, version_customer, side="left")
 
     return Customers(

@@ -2,26 +2,8 @@
 -- a reactivation starts the next one): paid renewals, churn, and the plans at start and now.
 with
 
-changes as (
-    select * from {{ ref('stg_billing__subscriptions') }}
-),
-
-clock as (
-    select * from {{ ref('int_reporting_clock') }}
-),
-
-ordered_changes as (
-    select
-        changes.*,
-        -- Cancels strictly before this row: 0 during the first lifecycle.
-        coalesce(sum(case when change_type = 'canceled' then 1 else 0 end) over (
-            partition by subscription_id order by effective_at
-            rows between unbounded preceding and 1 preceding
-        ), 0) as lifecycle_number,
-        lag(status) over (partition by subscription_id order by effective_at) as previous_status
-    from changes
-    cross join clock
-    where changes.effective_at < clock.as_of_at
+states as (
+    select * from {{ ref('int_subscription_states') }}
 ),
 
 classified as (
@@ -33,7 +15,7 @@ classified as (
         or (change_type = 'renewed' and previous_status = 'trialing')
         or change_type = 'reactivated' as starts_paid_period,
         change_type = 'renewed' and previous_status = 'active' as is_paid_renewal
-    from ordered_changes
+    from states
 ),
 
 lifecycles as (
@@ -41,10 +23,9 @@ lifecycles as (
         subscription_id,
         lifecycle_number,
         min(customer_key) as customer_key,
-        min(case when starts_paid_period then effective_at end) as paid_started_at,
+        min(case when starts_paid_period then valid_from end) as paid_started_at,
         cast(sum(case when is_paid_renewal then 1 else 0 end) as {{ dbt.type_int() }}) as paid_renewals,
-        min(case when change_type = 'canceled' then effective_at end) as canceled_at,
-        max(effective_at) as last_change_at
+        min(case when change_type = 'canceled' then valid_from end) as canceled_at
     from classified
     group by subscription_id, lifecycle_number
 ),
@@ -62,7 +43,7 @@ latest_plan as (
             subscription_id,
             lifecycle_number,
             plan_id,
-            row_number() over (partition by subscription_id, lifecycle_number order by effective_at desc) as recency_rank
+            row_number() over (partition by subscription_id, lifecycle_number order by valid_from desc) as recency_rank
         from classified
         where change_type <> 'canceled'
     ) ranked

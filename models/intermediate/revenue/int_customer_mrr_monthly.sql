@@ -1,0 +1,77 @@
+-- One row per customer and calendar month, from the month of their first subscription change
+-- to the reporting month: MRR at the end of the month (the current month ends at as-of).
+with
+
+states as (
+    select * from {{ ref('int_subscription_states') }}
+),
+
+clock as (
+    select * from {{ ref('int_reporting_clock') }}
+),
+
+month_numbers as (
+    {{ dbt.generate_series(1200) }}
+),
+
+bounds as (
+    select
+        {{ dbt.date_trunc('month', 'min(states.valid_from)') }} as first_month,
+        {{ dbt.date_trunc('month', dbt.dateadd('second', -1, 'max(clock.as_of_at)')) }} as reporting_month,
+        max(clock.as_of_at) as as_of_at
+    from states
+    cross join clock
+),
+
+months as (
+    select
+        {{ dbt.dateadd('month', 'month_numbers.generated_number - 1', 'bounds.first_month') }} as month_start,
+        bounds.as_of_at
+    from month_numbers
+    cross join bounds
+    where {{ dbt.dateadd('month', 'month_numbers.generated_number - 1', 'bounds.first_month') }} <= bounds.reporting_month
+),
+
+month_ends as (
+    select
+        month_start,
+        case
+            when {{ dbt.dateadd('month', 1, 'month_start') }} < as_of_at then {{ dbt.dateadd('month', 1, 'month_start') }}
+            else as_of_at
+        end as month_end
+    from months
+),
+
+customer_first_month as (
+    select customer_key, {{ dbt.date_trunc('month', 'min(valid_from)') }} as first_month
+    from states
+    group by customer_key
+),
+
+customer_months as (
+    select customer_first_month.customer_key, month_ends.month_start, month_ends.month_end
+    from customer_first_month
+    inner join month_ends on month_ends.month_start >= customer_first_month.first_month
+),
+
+state_at_month_end as (
+    select
+        customer_months.customer_key,
+        customer_months.month_start,
+        states.mrr
+    from customer_months
+    inner join states
+        on customer_months.customer_key = states.customer_key
+        and states.valid_from < customer_months.month_end
+        and (states.valid_to is null or states.valid_to >= customer_months.month_end)
+)
+
+select
+    customer_months.customer_key,
+    customer_months.month_start,
+    cast(coalesce(sum(state_at_month_end.mrr), 0) as {{ dbt.type_numeric() }}) as mrr
+from customer_months
+left join state_at_month_end
+    on customer_months.customer_key = state_at_month_end.customer_key
+    and customer_months.month_start = state_at_month_end.month_start
+group by customer_months.customer_key, customer_months.month_start

@@ -1,0 +1,46 @@
+-- One row per month: MRR bridge (start + movements = end), paying customers, churn and revenue retention.
+with
+
+movements as (
+    select * from {{ ref('mrr_movements') }}
+),
+
+states as (
+    select * from {{ ref('int_subscription_states') }}
+),
+
+billed as (
+    select {{ dbt.date_trunc('month', 'valid_from') }} as month_start, sum(billed_amount) as billed_revenue
+    from states
+    where is_payment
+    group by 1
+),
+
+monthly as (
+    select
+        month_start,
+        sum(start_mrr) as start_mrr,
+        sum(new_mrr) as new_mrr,
+        sum(expansion_mrr) as expansion_mrr,
+        sum(reactivation_mrr) as reactivation_mrr,
+        sum(contraction_mrr) as contraction_mrr,
+        sum(churned_mrr) as churned_mrr,
+        sum(end_mrr) as end_mrr,
+        count(case when start_mrr > 0 then 1 end) as paying_customers_start,
+        count(case when end_mrr > 0 then 1 end) as paying_customers_end,
+        count(case when movement = 'new' then 1 end) as new_customers,
+        count(case when movement = 'reactivation' then 1 end) as reactivated_customers,
+        count(case when movement = 'churn' then 1 end) as churned_customers
+    from movements
+    group by month_start
+)
+
+select
+    monthly.*,
+    coalesce(billed.billed_revenue, 0) as billed_revenue,
+    churned_customers * 1.0 / nullif(paying_customers_start, 0) as customer_churn_rate,
+    -(contraction_mrr + churned_mrr) / nullif(start_mrr, 0) as revenue_churn_rate,
+    (start_mrr + contraction_mrr + churned_mrr) / nullif(start_mrr, 0) as gross_revenue_retention,
+    (start_mrr + expansion_mrr + reactivation_mrr + contraction_mrr + churned_mrr) / nullif(start_mrr, 0) as net_revenue_retention
+from monthly
+left join billed on monthly.month_start = billed.month_start
