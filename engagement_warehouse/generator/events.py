@@ -54,6 +54,8 @@ class EventTruth:
     engaged_seconds: int = 0
     late_events: int = 0
     out_of_order_events: int = 0
+    # Anonymous ids (devices) on which a second customer logged in: stitching must pick one.
+    shared_anonymous_ids: int = 0
 
 
 class EventSimulator:
@@ -83,6 +85,10 @@ class EventSimulator:
         self.device_platform = rng.choice(3, size=2 * n + n_visitors, p=ref.PLATFORM_WEIGHTS)
         self.device_type = np.where(self.device_platform == 0, rng.choice(3, size=len(self.device_platform), p=[0.7, 0.25, 0.05]),
                                     rng.choice([1, 2], size=len(self.device_platform), p=[0.85, 0.15]))
+        # A few customers sometimes log in on an earlier customer's first device (a shared family device).
+        self.shared_owner = np.where((rng.random(n) < 0.02) & (np.arange(n) > 0),
+                                     (rng.random(n) * np.arange(n)).astype(np.int64), -1)
+        self.shared_used = np.zeros(n, bool)
         self.next_event_number = 0
         self.truth = EventTruth()
 
@@ -133,7 +139,13 @@ class EventSimulator:
         regular_device2 = c.second_device[regular_customer] & (rng.random(len(regular_customer)) < 0.3)
         customer = np.concatenate([anchored_customer, regular_customer, pre_customer])
         device2 = np.concatenate([anchored_device2, regular_device2, np.zeros(len(pre_customer), bool)])
-        anonymous_code = np.concatenate([customer + n * device2, 2 * n + visitor])
+        device = customer + n * device2
+        owner = self.shared_owner[regular_customer]
+        borrows = (owner >= 0) & (rng.random(len(regular_customer)) < 0.3)
+        device[len(anchored_customer):len(anchored_customer) + len(regular_customer)][borrows] = owner[borrows]
+        self.shared_used[owner[borrows]] = True
+        self.truth.shared_anonymous_ids = int(self.shared_used.sum())
+        anonymous_code = np.concatenate([device, 2 * n + visitor])
         person = np.concatenate([customer, n + visitor])  # stitched person, for the truth counts
         returning_source = rng.choice(len(ref.TRAFFIC_SOURCES), size=len(regular_customer) + len(pre_customer), p=ref.RETURN_VISIT_WEIGHTS)
         sessions = {
