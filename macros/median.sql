@@ -1,0 +1,16 @@
+{#- Median of a numeric expression in an aggregate (adapter-dispatched). -#}
+{% macro median(expression) -%}
+    {{ return(adapter.dispatch('median', 'engagement_warehouse')(expression)) }}
+{%- endmacro %}
+
+{% macro default__median(expression) -%}
+    percentile_cont(0.5) within group (order by {{ expression }})
+{%- endmacro %}
+
+{% macro duckdb__median(expression) -%}
+    median({{ expression }})
+{%- endmacro %}
+
+{% macro spark__median(expression) -%}
+    percentile({{ expression }}, 0.5)
+{%- endmacro %}

@@ -1,0 +1,47 @@
+-- One row per anonymous id seen in staged events: the person its anonymous events belong to.
+with
+
+events as (
+    select * from {{ ref('stg_app__events') }}
+),
+
+identified as (
+    select
+        anonymous_id,
+        customer_key,
+        event_at,
+        row_number() over (partition by anonymous_id order by event_at, event_id) as login_order
+    from events
+    where customer_key is not null
+),
+
+first_login as (
+    select anonymous_id, customer_key, event_at as first_identified_at
+    from identified
+    where login_order = 1
+),
+
+customers_per_id as (
+    select anonymous_id, count(distinct customer_key) as customers_seen
+    from identified
+    group by anonymous_id
+),
+
+anonymous_ids as (
+    select anonymous_id, min(event_at) as first_seen_at
+    from events
+    group by anonymous_id
+)
+
+select
+    anonymous_ids.anonymous_id,
+    -- Rule for a shared device: its anonymous events belong to the first customer who logged in on it.
+    first_login.customer_key,
+    coalesce(first_login.customer_key, anonymous_ids.anonymous_id) as person_key,
+    anonymous_ids.first_seen_at,
+    first_login.first_identified_at,
+    coalesce(customers_per_id.customers_seen, 0) as customers_seen,
+    coalesce(customers_per_id.customers_seen, 0) > 1 as is_shared
+from anonymous_ids
+left join first_login on anonymous_ids.anonymous_id = first_login.anonymous_id
+left join customers_per_id on anonymous_ids.anonymous_id = customers_per_id.anonymous_id

@@ -1,0 +1,68 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='event_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail'
+    )
+}}
+
+-- One row per staged event: deduplicated (in staging), stitched to a person, with its taxonomy.
+-- Incremental: reprocesses the last `engagement_lookback_days` of event dates (late events) and
+-- every event of an anonymous id first identified in that window (retroactive stitching).
+with
+
+events as (
+    select * from {{ ref('stg_app__events') }}
+),
+
+identity as (
+    select * from {{ ref('int_identity_map') }}
+),
+
+event_types as (
+    select * from {{ ref('event_types') }}
+)
+
+{% if is_incremental() %}
+, reprocess_from as (
+    select {{ dbt.dateadd('day', -var('engagement_lookback_days'), 'max(event_date)') }} as from_date
+    from {{ this }}
+)
+{% endif %}
+
+select
+    events.event_id,
+    -- An identified event belongs to its customer; an anonymous one to the device's person.
+    coalesce(events.customer_key, identity.person_key) as person_key,
+    coalesce(events.customer_key, identity.customer_key) is not null as is_customer,
+    events.customer_key as logged_in_customer_key,
+    events.anonymous_id,
+    events.event_type,
+    event_types.event_category,
+    event_types.engagement_weight,
+    event_types.is_conversion,
+    event_types.is_view,
+    event_types.is_interaction,
+    event_types.is_social,
+    event_types.is_content_view,
+    events.event_at,
+    cast(events.event_at as date) as event_date,
+    events.received_at,
+    cast(floor({{ epoch_seconds('events.event_at') }} / {{ var('ping_bucket_seconds') }}) as {{ dbt.type_bigint() }}) as ping_bucket,
+    events.page,
+    events.referrer,
+    events.utm_source,
+    events.utm_medium,
+    events.utm_campaign,
+    events.platform,
+    events.device_type,
+    events.country
+from events
+inner join identity on events.anonymous_id = identity.anonymous_id
+inner join event_types on events.event_type = event_types.event_type
+{% if is_incremental() %}
+cross join reprocess_from
+where cast(events.event_at as date) >= reprocess_from.from_date
+    or cast(identity.first_identified_at as date) >= reprocess_from.from_date
+{% endif %}

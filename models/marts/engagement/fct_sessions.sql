@@ -1,0 +1,211 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_person_tail',
+        unique_key='person_key',
+        on_schema_change='fail',
+        post_hook="delete from {{ this }} where person_key in (select anonymous_id from {{ ref('int_identity_map') }} where customer_key is not null)"
+    )
+}}
+
+-- One row per session: a person's events with no gap over `session_timeout_minutes`, in client time.
+-- Incremental: for each person with events in the lookback window (or newly stitched), recompute
+-- their sessions from the start of the first session those events can touch; the strategy replaces
+-- that person's sessions from there on, and the post-hook drops sessions of anonymous ids that have
+-- since been stitched to a customer.
+with
+
+events as (
+    select * from {{ ref('fct_events') }}
+),
+
+channel_rules as (
+    select * from {{ ref('channel_rules') }}
+),
+
+{% if is_incremental() %}
+identity as (
+    select * from {{ ref('int_identity_map') }}
+),
+
+reprocess_from as (
+    select {{ dbt.dateadd('day', -var('engagement_lookback_days'), 'cast(max(session_start) as date)') }} as from_date
+    from {{ this }}
+),
+
+changed_persons as (
+    select events.person_key, min(events.event_at) as earliest_changed_at
+    from events
+    cross join reprocess_from
+    left join identity on events.anonymous_id = identity.anonymous_id
+    where events.event_date >= reprocess_from.from_date
+        or cast(identity.first_identified_at as date) >= reprocess_from.from_date
+    group by events.person_key
+),
+
+-- A session ending more than the timeout before the earliest change cannot be touched by it.
+recompute_from as (
+    select
+        changed_persons.person_key,
+        min(
+            case
+                when existing.session_start < changed_persons.earliest_changed_at then existing.session_start
+                else changed_persons.earliest_changed_at
+            end
+        ) as from_at
+    from changed_persons
+    left join {{ this }} as existing
+        on changed_persons.person_key = existing.person_key
+        and existing.session_end >= {{ dbt.dateadd('minute', -var('session_timeout_minutes'), 'changed_persons.earliest_changed_at') }}
+    group by changed_persons.person_key
+),
+
+scoped_events as (
+    select events.*
+    from events
+    inner join recompute_from
+        on events.person_key = recompute_from.person_key
+        and events.event_at >= recompute_from.from_at
+),
+{% else %}
+scoped_events as (
+    select * from events
+),
+{% endif %}
+
+gaps as (
+    select
+        *,
+        lag(event_at) over (partition by person_key order by event_at, event_id) as previous_event_at
+    from scoped_events
+),
+
+numbered as (
+    select
+        *,
+        sum(
+            case
+                when previous_event_at is null then 1
+                when {{ dbt.datediff('previous_event_at', 'event_at', 'second') }} > {{ var('session_timeout_minutes') }} * 60 then 1
+                else 0
+            end
+        ) over (partition by person_key order by event_at, event_id rows between unbounded preceding and current row) as session_number
+    from gaps
+),
+
+in_session as (
+    select
+        *,
+        min(event_at) over (partition by person_key, session_number) as session_start,
+        row_number() over (partition by person_key, session_number order by event_at, event_id) as position_in_session,
+        -- The meeting a meeting_left closes: the latest meeting_joined before it in the session.
+        max(case when event_type = 'meeting_joined' then event_at end) over (
+            partition by person_key, session_number order by event_at, event_id
+            rows between unbounded preceding and current row
+        ) as latest_meeting_joined_at
+    from numbered
+),
+
+sessions as (
+    select
+        person_key,
+        session_start,
+        max(event_at) as session_end,
+        {{ dbt.bool_or('is_customer') }} as is_customer,
+        count(*) as events,
+        count(case when is_view then 1 end) as page_views,
+        count(distinct case when event_type = 'page_ping' then ping_bucket end) as ping_buckets,
+        coalesce(sum(case
+            when event_type = 'meeting_left' and latest_meeting_joined_at is not null
+                then {{ dbt.datediff('latest_meeting_joined_at', 'event_at', 'second') }}
+        end), 0) as meeting_seconds,
+        count(case when is_interaction then 1 end) as interactions,
+        count(case when is_social then 1 end) as social_actions,
+        count(case when is_content_view then 1 end) as content_views,
+        count(case when is_conversion then 1 end) as conversions
+    from in_session
+    group by person_key, session_start
+),
+
+landing as (
+    select
+        person_key,
+        session_start,
+        page as landing_page,
+        referrer,
+        case
+            when {{ dbt.position("'www.'", 'referrer_host') }} = 1
+                then {{ dbt.right('referrer_host', dbt.length('referrer_host') ~ ' - 4') }}
+            else referrer_host
+        end as referrer_domain,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        platform,
+        device_type,
+        country
+    from (
+        select
+            *,
+            {{ dbt.split_part(dbt.split_part('referrer', "'//'", 2), "'/'", 1) }} as referrer_host
+        from in_session
+        where position_in_session = 1
+    ) first_events
+),
+
+matched_rules as (
+    select
+        landing.person_key,
+        landing.session_start,
+        channel_rules.channel_group,
+        row_number() over (
+            partition by landing.person_key, landing.session_start
+            order by channel_rules.rule_priority, channel_rules.channel_group
+        ) as rule_rank
+    from landing
+    inner join channel_rules
+        on (channel_rules.match_field = 'utm_medium' and landing.utm_medium = channel_rules.match_value)
+        or (channel_rules.match_field = 'referrer_domain' and landing.referrer_domain = channel_rules.match_value)
+)
+
+select
+    {{ dbt.hash(dbt.concat(['sessions.person_key', "'|'", dbt.cast('sessions.session_start', api.Column.translate_type('string'))])) }} as session_id,
+    sessions.person_key,
+    sessions.is_customer,
+    sessions.session_start,
+    sessions.session_end,
+    cast(sessions.session_start as date) as session_date,
+    {{ dbt.datediff('sessions.session_start', 'sessions.session_end', 'second') }} as duration_seconds,
+    sessions.events,
+    sessions.page_views,
+    sessions.ping_buckets * {{ var('ping_bucket_seconds') }} + sessions.meeting_seconds as engaged_seconds,
+    sessions.meeting_seconds,
+    sessions.interactions,
+    sessions.social_actions,
+    sessions.content_views,
+    sessions.conversions,
+    -- GA4: engaged when long enough, or with enough views, or converting.
+    {{ dbt.datediff('sessions.session_start', 'sessions.session_end', 'second') }} >= {{ var('engaged_session_min_seconds') }}
+        or sessions.page_views >= {{ var('engaged_session_min_views') }}
+        or sessions.conversions > 0 as is_engaged,
+    landing.landing_page,
+    landing.referrer_domain,
+    landing.utm_source,
+    landing.utm_medium,
+    landing.utm_campaign,
+    case
+        when matched_rules.channel_group is not null then matched_rules.channel_group
+        when landing.referrer_domain is not null and landing.referrer_domain <> '' then 'referral'
+        else 'direct'
+    end as channel_group,
+    landing.platform,
+    landing.device_type,
+    landing.country
+from sessions
+inner join landing
+    on sessions.person_key = landing.person_key
+    and sessions.session_start = landing.session_start
+left join matched_rules
+    on sessions.person_key = matched_rules.person_key
+    and sessions.session_start = matched_rules.session_start
+    and matched_rules.rule_rank = 1
