@@ -18,7 +18,8 @@ event_days as (
         count(case when is_interaction then 1 end) as interactions,
         count(case when is_social then 1 end) as social_actions,
         count(case when is_content_view then 1 end) as content_views,
-        count(case when is_conversion then 1 end) as conversions
+        count(case when is_conversion then 1 end) as conversions,
+        sum(engagement_weight) as engagement_points
     from events
     group by person_key, event_date
 ),
@@ -43,6 +44,7 @@ select
     event_days.social_actions,
     event_days.content_views,
     event_days.conversions,
+    event_days.engagement_points,
     coalesce(session_days.sessions, 0) as sessions,
     coalesce(session_days.engaged_sessions, 0) as engaged_sessions,
     coalesce(session_days.engaged_seconds, 0) as engaged_seconds

@@ -1,0 +1,54 @@
+-- One row per month of sending, channel, campaign and message type (triggered or broadcast):
+-- the delivery funnel, its rates, and order revenue attributed to clicks.
+with
+
+messages as (
+    select * from {{ ref('stg_marketing__messages') }}
+),
+
+orders as (
+    select * from {{ ref('fct_orders') }}
+),
+
+-- Last-click attribution: an order belongs to the latest click of the customer in the window before it.
+attributed_orders as (
+    select message_id, sum(net_amount) as attributed_revenue, count(*) as attributed_orders
+    from (
+        select
+            orders.order_id,
+            orders.net_amount,
+            messages.message_id,
+            row_number() over (partition by orders.order_id order by messages.clicked_at desc, messages.message_id) as click_rank
+        from orders
+        inner join messages
+            on orders.customer_key = messages.customer_key
+            and messages.clicked_at <= orders.ordered_at
+            and messages.clicked_at > {{ dbt.dateadd('day', -var('messaging_attribution_days'), 'orders.ordered_at') }}
+    ) candidates
+    where click_rank = 1
+    group by message_id
+)
+
+select
+    {{ dbt.date_trunc('month', 'messages.sent_at') }} as month_start,
+    messages.channel,
+    messages.campaign,
+    messages.message_type,
+    count(*) as sent,
+    count(messages.delivered_at) as delivered,
+    count(messages.opened_at) as opened,
+    count(messages.clicked_at) as clicked,
+    count(messages.converted_at) as converted,
+    count(messages.unsubscribed_at) as unsubscribed,
+    count(case when messages.is_bounced then 1 end) as bounced,
+    count(messages.delivered_at) * 1.0 / count(*) as delivery_rate,
+    count(case when messages.is_bounced then 1 end) * 1.0 / count(*) as bounce_rate,
+    count(messages.opened_at) * 1.0 / nullif(count(messages.delivered_at), 0) as open_rate,
+    count(messages.clicked_at) * 1.0 / nullif(count(messages.delivered_at), 0) as click_rate,
+    count(messages.converted_at) * 1.0 / nullif(count(messages.delivered_at), 0) as conversion_rate,
+    count(messages.unsubscribed_at) * 1.0 / nullif(count(messages.delivered_at), 0) as unsubscribe_rate,
+    coalesce(sum(attributed_orders.attributed_orders), 0) as attributed_orders,
+    coalesce(sum(attributed_orders.attributed_revenue), 0) as attributed_revenue
+from messages
+left join attributed_orders on messages.message_id = attributed_orders.message_id
+group by 1, 2, 3, 4
