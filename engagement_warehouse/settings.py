@@ -35,6 +35,7 @@ class WarehouseSettings:
     landing_dir: Path
     warehouse_path: Path
     published_path: Path
+    export_dir: Path
     duckdb_temp_dir: Path
     threads: int
     memory_limit: str
@@ -57,6 +58,7 @@ class WarehouseSettings:
             landing_dir=path("EW_LANDING_DIR", data_dir / "landing"),
             warehouse_path=path("EW_WAREHOUSE_PATH", data_dir / "warehouse" / "engagement.duckdb"),
             published_path=path("EW_PUBLISHED_PATH", data_dir / "published" / "engagement.duckdb"),
+            export_dir=path("EW_EXPORT_DIR", data_dir / "exports"),
             duckdb_temp_dir=path("EW_DUCKDB_TEMP_DIR", data_dir / "duckdb_tmp"),
             threads=int(raw_threads),
             memory_limit=env.get("EW_DUCKDB_MEMORY_LIMIT") or "4GB",

@@ -1,5 +1,6 @@
 """Dagster definitions load, and the whole graph materialises on tiny data and publishes a readable copy."""
 
+import json
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from orchestration.dbt_assets import dbt_build_args
 from orchestration.definitions import defs
 from engagement_warehouse.statistics.fitting import FitError
 from orchestration import stats_assets
+from orchestration.audience_exports import AUDIENCES
 from orchestration.publish import publish_copy
 
 
@@ -91,6 +93,17 @@ def test_statistics_reach_the_published_marts(materialised_graph):
     assert valued[1] == buyers and valued[0] >= buyers and valued[2] >= 0
     assert respondents == latest_answers > 0
     assert fitted >= 1
+
+
+def test_every_audience_is_exported_with_a_manifest(materialised_graph):
+    exports = materialised_graph / "exports"
+    with duckdb.connect(str(materialised_graph / "published" / "engagement.duckdb"), read_only=True) as con:
+        for audience in AUDIENCES:
+            manifest = json.loads((exports / f"{audience}.manifest.json").read_text())
+            rows = con.execute(f"select count(*) from marts.{audience}").fetchone()[0]
+            exported = con.execute(f"select count(*) from read_parquet('{exports / manifest['file']}')").fetchone()[0]
+            assert manifest["rows"] == rows == exported
+            assert "consented" in manifest["rule"] and manifest["generated_at"]
 
 
 def test_a_failed_fit_fails_the_asset_and_keeps_the_previous_table(materialised_graph, monkeypatch):
