@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # A DuckDB 1.4 client beside the venv, to prove BI tools on 1.4 can open the published file.
 DUCKDB_1_4 := $(VENV)/duckdb-1.4
 
-.PHONY: demo test data dagster bench-generator bench-statistics backtest clean
+.PHONY: demo test data dagster bench-generator bench-statistics backtest screenshot chromium clean
 
 $(BIN)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -22,7 +22,14 @@ $(DUCKDB_1_4)/.installed: $(BIN)/.installed
 	$(BIN)/pip install --quiet --no-deps --target $(DUCKDB_1_4) duckdb==1.4.4
 	touch $@
 
-test: $(BIN)/.installed $(DUCKDB_1_4)/.installed  ## every test (pytest runs dbt builds on small generated data)
+# Headless Chromium for the UI test (Debian package; nothing to download at test time).
+chromium:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+		{ command -v apt-get >/dev/null && { apt-get install -y -qq chromium >/dev/null || \
+			{ apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; }; } || \
+		{ echo "error: install Chromium (Debian: apt-get install chromium) for the UI test"; exit 2; }
+
+test: $(BIN)/.installed $(DUCKDB_1_4)/.installed chromium  ## every test (pytest runs dbt builds on small generated data)
 	$(BIN)/python -m pytest
 
 data: $(BIN)/.installed  ## demo data only
@@ -30,6 +37,7 @@ data: $(BIN)/.installed  ## demo data only
 
 dagster: $(BIN)/.installed  ## Dagster UI on http://127.0.0.1:3000
 	mkdir -p data/dagster_home
+	cp orchestration/dagster.yaml data/dagster_home/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/data/dagster_home $(BIN)/dagster dev -m orchestration.definitions
 
 # Generator scales: S is the demo (~1.3M raw events), L is 1M customers x 365 days (~130M raw events).
@@ -42,6 +50,9 @@ bench-generator: $(BIN)/.installed  ## time and peak memory of the generator at 
 
 bench-statistics: $(BIN)/.installed  ## CLV fit + predict time and peak memory for 1M customers
 	$(BIN)/python -m engagement_warehouse.benchmarks.statistics --customers 1000000
+
+screenshot: $(BIN)/.installed chromium  ## docs/dagster_asset_lineage.png from the running UI
+	$(BIN)/python -m orchestration.screenshot docs/dagster_asset_lineage.png
 
 backtest: $(BIN)/.installed  ## CDNOW holdout backtest -> docs/cdnow_backtest.md and .png
 	$(BIN)/python -m engagement_warehouse.cdnow.backtest

@@ -1,15 +1,19 @@
 {#-
     What staging does with a checked raw row: 'quarantined' when reason_code is set, else
-    'staged' for the first copy of its natural key in `order_by` order, else 'duplicate'.
+    'duplicate' for any but the first copy of its natural key in `order_by` order, else 'erased'
+    when `erased_when` (SQL) holds — the customer asked to be forgotten — else 'staged'.
     Quarantined rows never take the first place, so a broken copy cannot hide a good one.
 -#}
-{% macro row_disposition(natural_key, order_by) -%}
+{% macro row_disposition(natural_key, order_by, erased_when=none) -%}
     case
         when reason_code is not null then 'quarantined'
         when row_number() over (
             partition by {{ natural_key }}, reason_code is null
             order by {{ order_by }}
-        ) = 1 then 'staged'
-        else 'duplicate'
+        ) > 1 then 'duplicate'
+        {%- if erased_when %}
+        when {{ erased_when }} then 'erased'
+        {%- endif %}
+        else 'staged'
     end
 {%- endmacro %}

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
-from orchestration.resources import WarehouseResource, dbt_project
+from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_project
 
 AUDIENCES = ("audience_trial_without_key_action", "audience_high_value_at_risk", "audience_promoters_to_ask",
              "audience_detractors_follow_up", "audience_dormant_paying")
@@ -19,7 +19,7 @@ def _rules() -> dict[str, str]:
     return {node["name"]: " ".join(node["description"].split()) for node in nodes if node["name"] in AUDIENCES}
 
 
-@asset(deps=[AssetKey(name) for name in AUDIENCES], group_name="activation",
+@asset(pool=WAREHOUSE_POOL, deps=[AssetKey(name) for name in AUDIENCES], group_name="activation",
        description="Writes every audience to <EW_EXPORT_DIR>/<audience>.parquet with a <audience>.manifest.json.")
 def audience_exports(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     settings = warehouse.settings()

@@ -6,10 +6,12 @@ that read what they write (dbt source `statistics`).
 """
 
 
-from dagster import AssetExecutionContext, Failure
-from dagster_dbt import DbtCliResource, dbt_assets
+from datetime import timedelta
 
-from orchestration.resources import WarehouseResource, dbt_project
+from dagster import AssetExecutionContext, Failure, FreshnessPolicy
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_project
 
 
 def dbt_build_args(has_fault_manifest: bool) -> list[str]:
@@ -22,8 +24,26 @@ def dbt_build_args(has_fault_manifest: bool) -> list[str]:
 
 AFTER_STATISTICS = "source:statistics+"
 
+# BI reads the marts: with a daily refresh they should never be more than a day and a bit old.
+MART_FRESHNESS = FreshnessPolicy.time_window(fail_window=timedelta(hours=30), warn_window=timedelta(hours=26))
 
-@dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), exclude=AFTER_STATISTICS)
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """dagster-dbt defaults, grouped by layer (staging, intermediate, marts, seeds as reference), with
+    a freshness policy on every mart BI tools query."""
+
+    def get_asset_spec(self, manifest, unique_id, project):
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        node = manifest["nodes"].get(unique_id)
+        if node is None:
+            return spec
+        layer = "reference" if node["resource_type"] == "seed" else node["fqn"][1]
+        spec = spec.replace_attributes(group_name=layer)
+        return spec.replace_attributes(freshness_policy=MART_FRESHNESS) if layer == "marts" else spec
+
+
+@dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), exclude=AFTER_STATISTICS, pool=WAREHOUSE_POOL,
+            dagster_dbt_translator=WarehouseTranslator())
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     settings = warehouse.settings()
     missing = settings.missing_landing_tables()
@@ -37,6 +57,7 @@ def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, wa
     yield from dbt.cli(dbt_build_args(manifest.exists()), context=context).stream()
 
 
-@dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), select=AFTER_STATISTICS)
+@dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), select=AFTER_STATISTICS, pool=WAREHOUSE_POOL,
+            dagster_dbt_translator=WarehouseTranslator())
 def statistics_dbt_marts(context: AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build"], context=context).stream()

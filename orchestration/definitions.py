@@ -1,19 +1,23 @@
 """The single Dagster entry point: `dagster dev -m orchestration.definitions`."""
 
-from dagster import Definitions, define_asset_job, in_process_executor
+from dagster import Definitions, in_process_executor
 
 from orchestration.audience_exports import audience_exports
+from orchestration.automation import daily_refresh, new_landing_files, refresh_warehouse
 from orchestration.dbt_assets import statistics_dbt_marts, warehouse_dbt_models
+from orchestration.landing import landing_sources
 from orchestration.publish import published_warehouse
 from orchestration.resources import WarehouseResource, dbt_resource
 from orchestration.stats_assets import statistics_assets
 
-refresh_warehouse = define_asset_job("refresh_warehouse", selection="*")
-
 defs = Definitions(
-    assets=[warehouse_dbt_models, *statistics_assets, statistics_dbt_marts, audience_exports, published_warehouse],
+    assets=[*landing_sources, warehouse_dbt_models, *statistics_assets, statistics_dbt_marts, audience_exports,
+            published_warehouse],
     jobs=[refresh_warehouse],
+    schedules=[daily_refresh],
+    sensors=[new_landing_files],
     resources={"dbt": dbt_resource(), "warehouse": WarehouseResource()},
-    # DuckDB allows one writer: steps run one after another in a single process.
+    # DuckDB allows one writer: steps run one after another in a single process; across runs the
+    # `duckdb_warehouse` pool (limit 1, orchestration/dagster.yaml) queues them.
     executor=in_process_executor,
 )

@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     if settings.landing_dir.exists():
         shutil.rmtree(settings.landing_dir)
     settings.landing_dir.mkdir(parents=True)
-    generate(settings.landing_dir, args.customers, args.days, args.seed, args.start_date, progress=lambda m: print(m, flush=True))
+    generate(settings.landing_dir, args.customers, args.days, args.seed, args.start_date, erasure_rate=0.002,
+             progress=lambda m: print(m, flush=True))
     # Fresh data, fresh warehouse: incremental models must not keep rows of an earlier demo.
     settings.warehouse_path.unlink(missing_ok=True)
     print("2/3 dbt build + publish through Dagster", flush=True)

@@ -14,6 +14,9 @@ from dagster_dbt import DbtCliResource, DbtProject
 from engagement_warehouse.settings import PROJECT_ROOT, WarehouseSettings
 
 
+# Everything that opens the warehouse file shares this pool; orchestration/dagster.yaml limits it to 1.
+WAREHOUSE_POOL = "duckdb_warehouse"
+
 DBT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
 
 

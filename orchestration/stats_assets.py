@@ -16,7 +16,7 @@ from dagster import AssetExecutionContext, AssetKey, Failure, MaterializeResult,
 from engagement_warehouse.statistics import bg_nbd, clv, gamma_gamma, surveys
 from engagement_warehouse.statistics import shifted_beta_geometric as sbg
 from engagement_warehouse.statistics.fitting import FitError
-from orchestration.resources import WarehouseResource
+from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
 SCHEMA = "statistics"
 GROUP = "statistics"
@@ -70,7 +70,7 @@ def _survey_counts(con: duckdb.DuckDBPyConnection, survey_type: str, latest_only
     return con.execute(sql).fetchnumpy()
 
 
-@asset(key=AssetKey([SCHEMA, "nps_summary"]), deps=[AssetKey("int_survey_answers")], group_name=GROUP,
+@asset(pool=WAREHOUSE_POOL, key=AssetKey([SCHEMA, "nps_summary"]), deps=[AssetKey("int_survey_answers")], group_name=GROUP,
        description="NPS per month and per plan, country and touchpoint, with 95% adjusted-Wald intervals (SPEC §3).")
 def nps_summary(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     with _warehouse(warehouse.settings().warehouse_path) as con:
@@ -92,7 +92,7 @@ def nps_summary(context: AssetExecutionContext, warehouse: WarehouseResource) ->
                                        "respondents_latest_month": int(overall["respondents"][-1].as_py()) if overall.num_rows else 0})
 
 
-@asset(key=AssetKey([SCHEMA, "csat_summary"]), deps=[AssetKey("int_survey_answers")], group_name=GROUP,
+@asset(pool=WAREHOUSE_POOL, key=AssetKey([SCHEMA, "csat_summary"]), deps=[AssetKey("int_survey_answers")], group_name=GROUP,
        description="CSAT (share of 4–5 answers) per month and per plan, country and touchpoint, with 95% Wilson intervals.")
 def csat_summary(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     with _warehouse(warehouse.settings().warehouse_path) as con:
@@ -125,7 +125,7 @@ def _period_discount_rate(monthly_rate: float, period_days: int) -> float:
     return (1.0 + monthly_rate) ** (period_days * 12 / 365.0) - 1.0
 
 
-@asset(key=AssetKey([SCHEMA, "subscription_retention_fits"]),
+@asset(pool=WAREHOUSE_POOL, key=AssetKey([SCHEMA, "subscription_retention_fits"]),
        deps=[AssetKey("int_subscription_lifecycles"), AssetKey(["reference", "plans"]), AssetKey(["reference", "reporting_settings"])],
        group_name=GROUP,
        description="Shifted-beta-geometric churn fit per initial plan (first lifecycles), with projected survival and DERL.")
@@ -202,7 +202,7 @@ where not lifecycles.has_churned and fits.fit_status = 'fitted'
 """
 
 
-@asset(key=AssetKey([SCHEMA, "customer_clv_predictions"]),
+@asset(pool=WAREHOUSE_POOL, key=AssetKey([SCHEMA, "customer_clv_predictions"]),
        deps=[AssetKey("int_customer_purchase_summary"), AssetKey("int_subscription_lifecycles"),
              AssetKey([SCHEMA, "subscription_retention_fits"]), AssetKey(["reference", "reporting_settings"])],
        group_name=GROUP,

@@ -22,7 +22,7 @@ from engagement_warehouse.generator.landing import LandingTables
 from engagement_warehouse.generator.reference import load_plans, load_usd_per_unit
 from engagement_warehouse.generator.truth import PlantedTruth
 from engagement_warehouse.generator.writer import LoadWriter
-from engagement_warehouse.settings import RAW_TABLES, WarehouseSettings
+from engagement_warehouse.settings import PRIVACY_TABLES, RAW_TABLES, WarehouseSettings
 
 MANIFEST_DIR = "_generator"
 
@@ -74,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--visitors-per-customer", type=float, default=1.0, help="anonymous visitors who never sign up, per customer (default 1.0)")
     parser.add_argument("--activity", type=_activity, default=1.0,
                         help="multiplier on every customer's daily visit probability; scales events per customer (default 1.0)")
+    parser.add_argument("--erasure-rate", type=_rate, default=0.002,
+                        help="share of customers who request erasure (default 0.002)")
     parser.add_argument("--force", action="store_true", help="replace an existing landing folder")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     return parser
@@ -97,11 +99,11 @@ def _add_billed_cents(totals: dict[str, int], subscriptions: pa.Table) -> None:
 
 def generate(out: Path, customers: int, days: int, seed: int, start_date: date, fault_rate: float = 0.01,
              late_rate: float = 0.02, out_of_order_rate: float = 0.02, visitors_per_customer: float = 1.0,
-             activity: float = 1.0, progress=print) -> dict:
+             activity: float = 1.0, erasure_rate: float = 0.0, progress=print) -> dict:
     """Write all raw tables under ``out`` plus ``truth.json``; returns the truth document."""
     started = time.perf_counter()
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)]
-    rng_population, rng_events, rng_landing, rng_faults = streams
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)]
+    rng_population, rng_events, rng_landing, rng_faults, rng_privacy = streams
     truth = PlantedTruth()
     plans, usd_per_unit = load_plans(), load_usd_per_unit()
     window = population.Window(int(datetime(start_date.year, start_date.month, start_date.day, tzinfo=timezone.utc).timestamp()), days)
@@ -118,6 +120,8 @@ def generate(out: Path, customers: int, days: int, seed: int, start_date: date, 
     injected = {table: {} for table in RAW_TABLES}
     clean_rows = {table: 0 for table in RAW_TABLES}
     billed_cents: dict[str, int] = {}
+    erased_ids = _add_erasure_requests(writer, rng_privacy, people, window, erasure_rate)
+    erased_rows = {table: 0 for table in RAW_TABLES}
     report_every = max(1, days // 10)
 
     for d in range(days):
@@ -130,6 +134,8 @@ def generate(out: Path, customers: int, days: int, seed: int, start_date: date, 
             rows = day_tables[name]
             load_day = window.day_of(received[order]) if name == "events" else np.full(rows.num_rows, d)
             clean_rows[name] += rows.num_rows
+            if "customer_id" in rows.column_names:
+                erased_rows[name] += int(pa.compute.sum(pa.compute.is_in(rows["customer_id"], value_set=erased_ids)).as_py() or 0)
             rows, load_day = faults.inject(rng_faults, name, rows, load_day, fault_rate, injected[name])
             writer.add(name, rows, load_day)
         writer.flush(d)
@@ -140,7 +146,7 @@ def generate(out: Path, customers: int, days: int, seed: int, start_date: date, 
     document = {
         "generator": {"customers": customers, "days": days, "seed": seed, "start_date": start_date.isoformat(),
                       "fault_rate": fault_rate, "late_rate": late_rate, "out_of_order_rate": out_of_order_rate,
-                      "visitors_per_customer": visitors_per_customer, "activity": activity},
+                      "visitors_per_customer": visitors_per_customer, "activity": activity, "erasure_rate": erasure_rate},
         "planted": truth.as_dict(),
         "clean_rows": clean_rows,
         "raw_rows": dict(writer.rows_written),
@@ -149,12 +155,29 @@ def generate(out: Path, customers: int, days: int, seed: int, start_date: date, 
         # Subscription payments (paid creations, renewals incl. trial conversions, reactivations),
         # in whole cents of the local currency, as landed before any fault was injected.
         "billed_cents_by_currency": dict(sorted(billed_cents.items())),
+        # Customers who asked to be erased, and their clean rows per table (staging marks them erased).
+        "erased_customers": len(erased_ids),
+        "erased_rows": erased_rows,
         "elapsed_seconds": round(time.perf_counter() - started, 2),
         "peak_rss_mib": round(_peak_rss_mib(), 1),
     }
     _write_manifest(out, injected)
     (out / "truth.json").write_text(json.dumps(document, indent=2, default=float))
     return document
+
+
+def _add_erasure_requests(writer: LoadWriter, rng: np.random.Generator, people: population.Customers,
+                          window: population.Window, erasure_rate: float) -> pa.Array:
+    """Erasure requests of a share of customers, each landing on a day between signup and the end."""
+    who = np.flatnonzero(rng.random(people.n) < erasure_rate)
+    requested_at = people.signup_at[who] + (rng.random(len(who)) * (window.end - people.signup_at[who])).astype(np.int64)
+    ids = pa.array([f"cus_{c}" for c in who], pa.string())
+    writer.add(PRIVACY_TABLES[0], pa.table({
+        "request_id": pa.array([f"era_{i}" for i in range(len(who))], pa.string()),
+        "customer_id": ids,
+        "requested_at": pa.array((requested_at * 1000).astype("datetime64[ms]"), pa.timestamp("ms", tz="UTC")),
+    }), window.day_of(requested_at))
+    return ids
 
 
 def _write_manifest(out: Path, injected: dict[str, dict[str, int]]) -> None:
@@ -183,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     progress = (lambda _msg: None) if args.quiet else (lambda msg: print(msg, flush=True))
     progress(f"generating {args.customers:,} customers x {args.days} days (seed {args.seed}) into {out}")
     document = generate(out, args.customers, args.days, args.seed, args.start_date, args.fault_rate, args.late_rate,
-                        args.out_of_order_rate, args.visitors_per_customer, args.activity, progress)
+                        args.out_of_order_rate, args.visitors_per_customer, args.activity, args.erasure_rate, progress)
     progress(f"done in {document['elapsed_seconds']} s, peak RSS {document['peak_rss_mib']} MiB; "
              f"raw rows: " + ", ".join(f"{t}={n:,}" for t, n in document["raw_rows"].items()))
     return 0

@@ -62,13 +62,27 @@ def fit_log_parameters(negative_log_likelihood: Callable[[np.ndarray], float], n
         value = negative_log_likelihood(np.exp(log_params))
         return value if np.isfinite(value) else 1e300
 
+    bounds = [(-12.0, 12.0)] * len(names)
     result = minimize(objective, np.log(np.asarray(start, dtype=float)), method="L-BFGS-B",
-                      bounds=[(-12.0, 12.0)] * len(names), options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-8})
+                      bounds=bounds, options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-8})
+    message = str(result.message)
+    if not result.success:
+        # L-BFGS-B's line search stalls on finite-difference gradients near a flat optimum; a
+        # derivative-free simplex from where it stopped either converges, or crawls along a ridge
+        # (e.g. BG/NBD a, b -> infinity on short histories: dropout heterogeneity not identified)
+        # without raising the likelihood — then the maximum is reached and the SEs show the ridge.
+        polished = minimize(objective, result.x, method="Nelder-Mead", bounds=bounds,
+                            options={"maxiter": 20000, "xatol": 1e-6, "fatol": 1e-10})
+        settled = polished.success or abs(polished.fun - result.fun) <= 1e-5 * max(1.0, abs(result.fun))
+        message = (f"{result.message}; Nelder-Mead: {polished.message}" if polished.success else
+                   f"{result.message}; likelihood maximum reached on a flat ridge, some parameters not identified")
+        result = polished if polished.fun <= result.fun else result
+        result.success = settled
     if not np.isfinite(result.fun) or result.fun >= 1e300:
         raise FitError(f"{model}: the likelihood is not finite at any tried parameters; check the inputs "
                        f"(non-negative counts, recency <= age, positive spend)")
     if not result.success:
-        raise FitError(f"{model}: optimiser stopped without converging ({result.message}); "
+        raise FitError(f"{model}: optimiser stopped without converging ({message}); "
                        f"check for too few observations ({n_observations}) or degenerate inputs")
     estimate = np.exp(result.x)
     covariance = _inverse_or_nan(_hessian(objective, result.x))
@@ -79,7 +93,7 @@ def fit_log_parameters(negative_log_likelihood: Callable[[np.ndarray], float], n
         log_likelihood=float(-result.fun),
         converged=bool(result.success),
         iterations=int(result.nit),
-        message=str(result.message),
+        message=message,
         n_observations=n_observations,
     )
 

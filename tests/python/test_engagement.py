@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from conftest import generate_small, run_dbt, warehouse_env
-from engagement_warehouse.settings import RAW_TABLES
+from engagement_warehouse.settings import LANDING_TABLES
 
 ENGAGEMENT_MARTS = ("fct_events", "fct_sessions", "person_daily_activity", "engagement_daily",
                     "retention_cohorts", "funnel_monthly")
@@ -47,7 +47,7 @@ def test_sessions_and_active_persons_survive_dirt_late_and_out_of_order_events(b
 
 
 def _land_day(source: Path, target: Path, day: str) -> None:
-    for table in RAW_TABLES:
+    for table in LANDING_TABLES:
         (target / table).mkdir(parents=True, exist_ok=True)
         shutil.copy(source / table / f"{day}.parquet", target / table / f"{day}.parquet")
 

@@ -62,9 +62,9 @@ def test_publish_replaces_the_copy_while_a_reader_holds_the_old_one(tmp_path):
 
 @pytest.fixture(scope="module")
 def materialised_graph(tmp_path_factory) -> Path:
-    """The whole asset graph on 60 days of 600 customers; returns the folder holding everything."""
+    """The whole asset graph on 60 days of 600 customers, 2% of whom ask to be erased; returns its folder."""
     root = tmp_path_factory.mktemp("graph")
-    generate_small(root / "landing", customers=600, days=60)
+    generate_small(root / "landing", customers=600, days=60, erasure_rate=0.02)
     with pytest.MonkeyPatch.context() as env:
         for name, value in warehouse_env(root, root / "landing").items():
             if name.startswith("EW_"):
@@ -90,9 +90,12 @@ def test_statistics_reach_the_published_marts(materialised_graph):
         latest_answers = con.execute("select count(*) from intermediate.int_survey_answers "
                                      "where survey_type = 'nps' and is_latest_in_month").fetchone()[0]
         fitted = con.execute("select count(*) from marts.subscription_retention_by_plan where fit_status = 'fitted'").fetchone()[0]
+        customers = con.execute("select (select count(*) from marts.dim_customers), (select count(distinct customer_key) "
+                                "from marts.dim_customers), (select count(*) from staging.stg_app__customers)").fetchone()
     assert valued[1] == buyers and valued[0] >= buyers and valued[2] >= 0
     assert respondents == latest_answers > 0
     assert fitted >= 1
+    assert customers[0] == customers[1] == customers[2] > 0
 
 
 def test_every_audience_is_exported_with_a_manifest(materialised_graph):
@@ -104,6 +107,22 @@ def test_every_audience_is_exported_with_a_manifest(materialised_graph):
             exported = con.execute(f"select count(*) from read_parquet('{exports / manifest['file']}')").fetchone()[0]
             assert manifest["rows"] == rows == exported
             assert "consented" in manifest["rule"] and manifest["generated_at"]
+
+
+def test_an_erased_customer_is_in_no_table_after_staging_and_is_counted(materialised_graph):
+    truth = json.loads((materialised_graph / "landing" / "truth.json").read_text())
+    assert truth["erased_customers"] > 0
+    with duckdb.connect(str(materialised_graph / "published" / "engagement.duckdb"), read_only=True) as con:
+        erased = [row[0] for row in con.execute("select customer_key from staging.stg_privacy__erasure_requests").fetchall()]
+        assert len(erased) == truth["erased_customers"]
+        counted = dict(con.execute("select table_name, row_count from marts.load_reconciliation "
+                                   "where row_disposition = 'erased'").fetchall())
+        assert {t: n for t, n in truth["erased_rows"].items() if n} == counted
+        columns = con.execute("select table_schema, table_name, column_name from information_schema.columns "
+                              "where table_schema in ('intermediate', 'marts', 'statistics') and data_type = 'VARCHAR'").fetchall()
+        for schema, table, column in columns:
+            hits = con.execute(f'select count(*) from {schema}.{table} where "{column}" in (select unnest(?))', [erased]).fetchone()[0]
+            assert hits == 0, (schema, table, column)
 
 
 def test_a_failed_fit_fails_the_asset_and_keeps_the_previous_table(materialised_graph, monkeypatch):

@@ -19,7 +19,8 @@ event_days as (
         count(case when is_social then 1 end) as social_actions,
         count(case when is_content_view then 1 end) as content_views,
         count(case when is_conversion then 1 end) as conversions,
-        sum(engagement_weight) as engagement_points
+        -- Decimal, so the sum does not depend on the order rows are added in (incremental = full refresh).
+        sum(cast(engagement_weight as decimal(18, 4))) as engagement_points
     from events
     group by person_key, event_date
 ),

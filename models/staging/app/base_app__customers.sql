@@ -38,5 +38,5 @@ checked as (
 
 select
     *,
-    {{ row_disposition('customer_id, updated_at', 'load_id') }} as row_disposition
+    {{ row_disposition('customer_id, updated_at', 'load_id', is_erased('customer_id')) }} as row_disposition
 from checked

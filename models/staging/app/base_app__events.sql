@@ -10,7 +10,7 @@ event_types as (
 ),
 
 customers as (
-    select * from {{ ref('stg_app__customers') }}
+    {{ known_customer_ids() }}
 ),
 
 typed as (
@@ -56,5 +56,5 @@ checked as (
 
 select
     *,
-    {{ row_disposition('event_id', 'received_at, load_id') }} as row_disposition
+    {{ row_disposition('event_id', 'received_at, load_id', is_erased('customer_id')) }} as row_disposition
 from checked

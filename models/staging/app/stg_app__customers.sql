@@ -22,8 +22,10 @@ select
     country,
     acquisition_channel,
     acquisition_campaign,
-    referred_by_customer_id,
-    {{ pseudonymous_key('referred_by_customer_id') }} as referred_by_customer_key,
+    -- A referrer who asked to be erased leaves no key behind.
+    case when {{ is_erased('referred_by_customer_id') }} then null else referred_by_customer_id end as referred_by_customer_id,
+    case when {{ is_erased('referred_by_customer_id') }} then null else {{ pseudonymous_key('referred_by_customer_id') }} end
+        as referred_by_customer_key,
     consent_email,
     consent_push,
     consent_sms,

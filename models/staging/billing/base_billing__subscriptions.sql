@@ -10,7 +10,7 @@ currencies as (
 ),
 
 customers as (
-    select * from {{ ref('stg_app__customers') }}
+    {{ known_customer_ids() }}
 ),
 
 typed as (
@@ -54,5 +54,5 @@ checked as (
 
 select
     *,
-    {{ row_disposition('subscription_id, change_type, effective_at', 'load_id') }} as row_disposition
+    {{ row_disposition('subscription_id, change_type, effective_at', 'load_id', is_erased('customer_id')) }} as row_disposition
 from checked

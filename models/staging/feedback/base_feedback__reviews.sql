@@ -6,7 +6,7 @@ with source as (
 ),
 
 customers as (
-    select * from {{ ref('stg_app__customers') }}
+    {{ known_customer_ids() }}
 ),
 
 typed as (
@@ -39,5 +39,5 @@ checked as (
 
 select
     *,
-    {{ row_disposition('review_id', 'load_id') }} as row_disposition
+    {{ row_disposition('review_id', 'load_id', is_erased('customer_id')) }} as row_disposition
 from checked

@@ -6,7 +6,7 @@ with source as (
 ),
 
 customers as (
-    select * from {{ ref('stg_app__customers') }}
+    {{ known_customer_ids() }}
 ),
 
 typed as (
@@ -53,5 +53,5 @@ checked as (
 
 select
     *,
-    {{ row_disposition('message_id', 'sent_at, load_id') }} as row_disposition
+    {{ row_disposition('message_id', 'sent_at, load_id', is_erased('customer_id')) }} as row_disposition
 from checked

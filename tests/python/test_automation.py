@@ -1,0 +1,104 @@
+"""Automation and serving: the landing sensor and observations, and a published file that failed or
+killed builds never touch."""
+
+import hashlib
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from dagster import build_sensor_context, materialize
+from dagster._core.definitions.observe import observe
+
+from conftest import DBT, generate_small, warehouse_env
+from engagement_warehouse.settings import PROJECT_ROOT
+from orchestration.automation import new_landing_files
+from orchestration.definitions import defs
+from orchestration.landing import landing_sources
+
+
+def _use(env: dict[str, str], monkeypatch) -> None:
+    for name, value in env.items():
+        if name.startswith("EW_"):
+            monkeypatch.setenv(name, value)
+
+
+def test_the_sensor_requests_one_run_per_new_load_file_and_never_again(tmp_path, monkeypatch):
+    landing = tmp_path / "landing"
+    generate_small(landing, customers=30, days=2)
+    _use(warehouse_env(tmp_path, landing), monkeypatch)
+    first = new_landing_files(build_sensor_context(cursor=None))
+    assert first.run_key and first.tags["new_load_files"] == str(2 * 9)
+    cursor = first.run_key
+    assert new_landing_files(build_sensor_context(cursor=cursor)).skip_message == "no new load files"
+    pq.write_table(pq.read_table(landing / "orders" / "2026-06-02.parquet"), landing / "orders" / "2026-06-03.parquet")
+    third = new_landing_files(build_sensor_context(cursor=cursor))
+    assert third.tags == {"new_load_files": "1", "newest_load_file": "orders/2026-06-03.parquet"}
+    assert new_landing_files(build_sensor_context(cursor=third.run_key)).skip_message == "no new load files"
+
+
+def test_observing_the_landing_reports_files_and_rows(tmp_path, monkeypatch):
+    landing = tmp_path / "landing"
+    truth = generate_small(landing, customers=30, days=3)
+    _use(warehouse_env(tmp_path, landing), monkeypatch)
+    result = observe(landing_sources)
+    observed = {e.asset_key.to_user_string(): e.event_specific_data.asset_observation.metadata
+                for e in result.get_asset_observation_events()}
+    assert observed["app/events"]["files"].value == 3
+    assert observed["app/events"]["rows"].value == truth["raw_rows"]["events"]
+    assert observed["billing/orders"]["rows"].value == truth["raw_rows"]["orders"]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def published_once(tmp_path_factory) -> dict[str, str]:
+    root = tmp_path_factory.mktemp("serving")
+    generate_small(root / "landing", customers=500, days=45)  # enough repeat buyers for the CLV fits
+    env = warehouse_env(root, root / "landing")
+    with pytest.MonkeyPatch.context() as patch:
+        _use(env, patch)
+        assert materialize(list(defs.assets), resources=defs.resources).success
+    return env
+
+
+def test_a_killed_build_leaves_the_published_file_untouched_and_readers_unblocked(published_once):
+    published = Path(published_once["EW_PUBLISHED_PATH"])
+    before = _digest(published)
+    reader = duckdb.connect(str(published), read_only=True)
+    build = subprocess.Popen([DBT, "build", "--full-refresh", "--exclude", "source:statistics+", "--project-dir", str(PROJECT_ROOT),
+                              "--profiles-dir", str(PROJECT_ROOT), "--target-path", str(published.parent.parent / "target_killed")],
+                             env=published_once, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(4)
+    assert build.poll() is None, "the build finished before it could be killed"
+    os.kill(build.pid, signal.SIGKILL)
+    build.wait()
+    assert reader.execute("select count(*) from marts.fct_sessions").fetchone()[0] > 0
+    reader.close()
+    assert _digest(published) == before
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute("select count(*) from marts.dim_customers").fetchone()[0] > 0
+
+
+def test_a_failed_check_stops_publishing_and_says_which(published_once, monkeypatch):
+    published = Path(published_once["EW_PUBLISHED_PATH"])
+    before = _digest(published)
+    manifest = Path(published_once["EW_LANDING_DIR"]) / "_generator" / "injected_faults.parquet"
+    faults = pq.read_table(manifest)
+    inflated = pa.compute.add(faults["injected_rows"], 1)
+    pq.write_table(faults.set_column(faults.schema.get_field_index("injected_rows"), "injected_rows", inflated), manifest)
+    _use(published_once, monkeypatch)
+    result = materialize(list(defs.assets), resources=defs.resources, raise_on_error=False)
+    assert not result.success
+    failed_checks = [e.asset_check_evaluation_data.check_name for e in result.all_events
+                     if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed]
+    assert any(name.startswith("matches_injected_faults") for name in failed_checks), failed_checks
+    assert "published_warehouse" not in {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert _digest(published) == before
