@@ -1,18 +1,23 @@
 """When the warehouse refreshes: a daily schedule and a sensor on the landing folder (both off by default)."""
 
-from dagster import DefaultScheduleStatus, DefaultSensorStatus, RunRequest, ScheduleDefinition, SensorEvaluationContext, SkipReason, define_asset_job, sensor
+from pathlib import PurePath
+
+from dagster import (DefaultScheduleStatus, DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason,
+                     build_schedule_from_partitioned_job, define_asset_job, sensor)
 
 from engagement_warehouse.settings import LANDING_TABLES, WarehouseSettings
+from orchestration.partitions import event_days
 
 refresh_warehouse = define_asset_job(
-    "refresh_warehouse", selection="*",
-    description="Everything: dbt models and tests, statistics, audience exports, publish.",
+    "refresh_warehouse", selection="*", partitions_def=event_days,
+    description="Everything: dbt models and tests, statistics, audience exports, publish. The partition (event "
+                "day) bounds what the incremental event models reprocess; a range backfill runs once.",
 )
 
-daily_refresh = ScheduleDefinition(
-    name="daily_refresh", job=refresh_warehouse, cron_schedule="0 2 * * *", execution_timezone="UTC",
+daily_refresh = build_schedule_from_partitioned_job(
+    refresh_warehouse, name="daily_refresh", hour_of_day=2, minute_of_hour=0,
     default_status=DefaultScheduleStatus.STOPPED,
-    description="Refresh at 02:00 UTC, after the nightly loads.",
+    description="At 02:00 UTC, refresh with the previous day's partition, after the nightly loads.",
 )
 
 
@@ -35,4 +40,8 @@ def new_landing_files(context: SensorEvaluationContext):
     newest = new_files[-1]
     cursor = f"{newest[0]}|{newest[1]}"
     context.update_cursor(cursor)
-    return RunRequest(run_key=cursor, tags={"new_load_files": str(len(new_files)), "newest_load_file": newest[1]})
+    # The load file's day is the partition to refresh; a non-date name refreshes the newest partition.
+    day = PurePath(newest[1]).stem
+    partition = day if event_days.has_partition_key(day) else event_days.get_last_partition_key()
+    return RunRequest(run_key=cursor, partition_key=partition,
+                      tags={"new_load_files": str(len(new_files)), "newest_load_file": newest[1]})

@@ -1,16 +1,19 @@
 """Every dbt model, seed and test as Dagster assets and asset checks.
 
-Two multi-assets, because the Python statistics assets sit in the middle of the dbt graph:
-`warehouse_dbt_models` builds everything up to their inputs, `statistics_dbt_marts` the marts
-that read what they write (dbt source `statistics`).
+Four multi-assets, because a selection mixing partitioned and unpartitioned dbt models fails and
+the Python statistics sit in the middle of the dbt graph: `warehouse_dbt_models` (staging and
+intermediate models), `event_dbt_models` (fct_events, fct_sessions; daily partitions, a backfill
+is one run), `engagement_dbt_marts` (what reads them), `statistics_dbt_marts` (what reads the
+Python statistics, dbt source `statistics`).
 """
 
 
 from datetime import timedelta
 
-from dagster import AssetExecutionContext, Failure, FreshnessPolicy
+from dagster import AssetExecutionContext, BackfillPolicy, Failure, FreshnessPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from orchestration.partitions import dbt_partition_vars, event_days
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_project
 
 
@@ -23,6 +26,8 @@ def dbt_build_args(has_fault_manifest: bool) -> list[str]:
 
 
 AFTER_STATISTICS = "source:statistics+"
+EVENT_MODELS = "fct_events fct_sessions"
+AFTER_EVENTS = "fct_events+ fct_sessions+"
 
 # BI reads the marts: with a daily refresh they should never be more than a day and a bit old.
 MART_FRESHNESS = FreshnessPolicy.time_window(fail_window=timedelta(hours=30), warn_window=timedelta(hours=26))
@@ -42,8 +47,8 @@ class WarehouseTranslator(DagsterDbtTranslator):
         return spec.replace_attributes(freshness_policy=MART_FRESHNESS) if layer == "marts" else spec
 
 
-@dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), exclude=AFTER_STATISTICS, pool=WAREHOUSE_POOL,
-            dagster_dbt_translator=WarehouseTranslator())
+@dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), exclude=f"{AFTER_EVENTS} {AFTER_STATISTICS}",
+            pool=WAREHOUSE_POOL, dagster_dbt_translator=WarehouseTranslator())
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     settings = warehouse.settings()
     missing = settings.missing_landing_tables()
@@ -55,6 +60,21 @@ def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, wa
     settings.ensure_dirs()
     manifest = settings.landing_dir / "_generator" / "injected_faults.parquet"
     yield from dbt.cli(dbt_build_args(manifest.exists()), context=context).stream()
+
+
+@dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), select=EVENT_MODELS, pool=WAREHOUSE_POOL,
+            partitions_def=event_days, backfill_policy=BackfillPolicy.single_run(),
+            dagster_dbt_translator=WarehouseTranslator())
+def event_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
+    window = context.partition_time_window
+    args = ["build", "--vars", dbt_partition_vars(window.start.date().isoformat(), window.end.date().isoformat())]
+    yield from dbt.cli(args, context=context).stream()
+
+
+@dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), select=AFTER_EVENTS,
+            exclude=f"{EVENT_MODELS} {AFTER_STATISTICS}", pool=WAREHOUSE_POOL, dagster_dbt_translator=WarehouseTranslator())
+def engagement_dbt_marts(context: AssetExecutionContext, dbt: DbtCliResource):
+    yield from dbt.cli(["build"], context=context).stream()
 
 
 @dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), select=AFTER_STATISTICS, pool=WAREHOUSE_POOL,

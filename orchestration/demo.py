@@ -12,6 +12,7 @@ from engagement_warehouse.generator.cli import generate
 from engagement_warehouse.generator.cli import _date as parse_date
 from engagement_warehouse.settings import SettingsError, WarehouseSettings
 from orchestration.definitions import defs
+from orchestration.partitions import whole_landing_tags
 
 KEY_MODELS = ("staging.stg_app__events", "staging.stg_app__customers", "staging.stg_billing__subscriptions",
               "staging.stg_billing__orders", "staging.stg_feedback__survey_responses", "staging.stg_marketing__messages",
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     # Fresh data, fresh warehouse: incremental models must not keep rows of an earlier demo.
     settings.warehouse_path.unlink(missing_ok=True)
     print("2/3 dbt build + publish through Dagster", flush=True)
-    result = materialize(list(defs.assets), resources=defs.resources, raise_on_error=False)
+    result = materialize(list(defs.assets), resources=defs.resources, tags=whole_landing_tags(), raise_on_error=False)
     if not result.success:
         print("error: the Dagster run failed; see the log above for the failing model or test.", file=sys.stderr)
         return 1

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
-from orchestration.dbt_assets import MART_FRESHNESS, statistics_dbt_marts, warehouse_dbt_models
+from orchestration.dbt_assets import MART_FRESHNESS, engagement_dbt_marts, event_dbt_models, statistics_dbt_marts, warehouse_dbt_models
 from orchestration.stats_assets import statistics_assets
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
@@ -31,7 +31,8 @@ def publish_copy(build_path: Path, published_path: Path) -> int:
     return published_path.stat().st_size
 
 
-@asset(pool=WAREHOUSE_POOL, deps=[warehouse_dbt_models, *statistics_assets, statistics_dbt_marts], group_name="serving",
+@asset(pool=WAREHOUSE_POOL, deps=[warehouse_dbt_models, event_dbt_models, engagement_dbt_marts, *statistics_assets, statistics_dbt_marts],
+       group_name="serving",
        description="Read-only copy of the warehouse for BI tools.", freshness_policy=MART_FRESHNESS)
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     settings = warehouse.settings()

@@ -19,6 +19,7 @@ from conftest import DBT, generate_small, warehouse_env
 from engagement_warehouse.settings import PROJECT_ROOT
 from orchestration.automation import new_landing_files
 from orchestration.definitions import defs
+from orchestration.partitions import whole_landing_tags
 from orchestration.landing import landing_sources
 
 
@@ -65,7 +66,7 @@ def published_once(tmp_path_factory) -> dict[str, str]:
     env = warehouse_env(root, root / "landing")
     with pytest.MonkeyPatch.context() as patch:
         _use(env, patch)
-        assert materialize(list(defs.assets), resources=defs.resources).success
+        assert materialize(list(defs.assets), resources=defs.resources, tags=whole_landing_tags()).success
     return env
 
 
@@ -95,7 +96,7 @@ def test_a_failed_check_stops_publishing_and_says_which(published_once, monkeypa
     inflated = pa.compute.add(faults["injected_rows"], 1)
     pq.write_table(faults.set_column(faults.schema.get_field_index("injected_rows"), "injected_rows", inflated), manifest)
     _use(published_once, monkeypatch)
-    result = materialize(list(defs.assets), resources=defs.resources, raise_on_error=False)
+    result = materialize(list(defs.assets), resources=defs.resources, tags=whole_landing_tags(), raise_on_error=False)
     assert not result.success
     failed_checks = [e.asset_check_evaluation_data.check_name for e in result.all_events
                      if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed]

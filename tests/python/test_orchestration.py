@@ -14,6 +14,7 @@ from conftest import generate_small, warehouse_env
 from engagement_warehouse.settings import PROJECT_ROOT
 from orchestration.dbt_assets import dbt_build_args
 from orchestration.definitions import defs
+from orchestration.partitions import whole_landing_tags
 from engagement_warehouse.statistics.fitting import FitError
 from orchestration import stats_assets
 from orchestration.audience_exports import AUDIENCES
@@ -69,7 +70,7 @@ def materialised_graph(tmp_path_factory) -> Path:
         for name, value in warehouse_env(root, root / "landing").items():
             if name.startswith("EW_"):
                 env.setenv(name, value)
-        result = materialize(list(defs.assets), resources=defs.resources)
+        result = materialize(list(defs.assets), resources=defs.resources, tags=whole_landing_tags())
     assert result.success
     return root
 

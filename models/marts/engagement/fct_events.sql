@@ -9,7 +9,8 @@
 
 -- One row per staged event: deduplicated (in staging), stitched to a person, with its taxonomy.
 -- Incremental: reprocesses the last `engagement_lookback_days` of event dates (late events) and
--- every event of an anonymous id first identified in that window (retroactive stitching).
+-- every event of an anonymous id first identified in that window (retroactive stitching); a
+-- partitioned run counts the window from its partition start and stops at its end.
 with
 
 events as (
@@ -26,8 +27,7 @@ event_types as (
 
 {% if is_incremental() %}
 , reprocess_from as (
-    select {{ dbt.dateadd('day', -var('engagement_lookback_days'), 'max(event_date)') }} as from_date
-    from {{ this }}
+    select {{ dbt.dateadd('day', -var('engagement_lookback_days'), reprocess_start_date('(select max(event_date) from ' ~ this ~ ')')) }} as from_date
 )
 {% endif %}
 
@@ -63,6 +63,9 @@ inner join identity on events.anonymous_id = identity.anonymous_id
 inner join event_types on events.event_type = event_types.event_type
 {% if is_incremental() %}
 cross join reprocess_from
-where cast(events.event_at as date) >= reprocess_from.from_date
-    or cast(identity.first_identified_at as date) >= reprocess_from.from_date
+where (
+        cast(events.event_at as date) >= reprocess_from.from_date
+        or cast(identity.first_identified_at as date) >= reprocess_from.from_date
+    )
+    {{ before_reprocess_end('cast(events.event_at as date)') }}
 {% endif %}

@@ -29,8 +29,7 @@ identity as (
 ),
 
 reprocess_from as (
-    select {{ dbt.dateadd('day', -var('engagement_lookback_days'), 'cast(max(session_start) as date)') }} as from_date
-    from {{ this }}
+    select {{ dbt.dateadd('day', -var('engagement_lookback_days'), reprocess_start_date('(select cast(max(session_start) as date) from ' ~ this ~ ')')) }} as from_date
 ),
 
 changed_persons as (
@@ -38,8 +37,11 @@ changed_persons as (
     from events
     cross join reprocess_from
     left join identity on events.anonymous_id = identity.anonymous_id
-    where events.event_date >= reprocess_from.from_date
-        or cast(identity.first_identified_at as date) >= reprocess_from.from_date
+    where (
+            events.event_date >= reprocess_from.from_date
+            or cast(identity.first_identified_at as date) >= reprocess_from.from_date
+        )
+        {{ before_reprocess_end('events.event_date') }}
     group by events.person_key
 ),
 

@@ -1,0 +1,10 @@
+{#- Start of the incremental reprocessing window before the lookback: the partition start (var
+    event_date_from) when a partitioned run sets it, else the given expression (newest date loaded). -#}
+{% macro reprocess_start_date(newest_loaded_date) -%}
+    {%- if var('event_date_from') -%} cast('{{ var("event_date_from") }}' as date) {%- else -%} {{ newest_loaded_date }} {%- endif -%}
+{%- endmacro %}
+
+{#- `and <date> < event_date_to` when a partitioned run sets its end, else nothing. -#}
+{% macro before_reprocess_end(date_expression) -%}
+    {%- if var('event_date_to') %}and {{ date_expression }} < cast('{{ var("event_date_to") }}' as date){% endif -%}
+{%- endmacro %}
