@@ -88,6 +88,17 @@ def test_a_killed_build_leaves_the_published_file_untouched_and_readers_unblocke
         assert con.execute("select count(*) from marts.dim_customers").fetchone()[0] > 0
 
 
+def test_a_reader_holding_the_published_file_does_not_block_a_build(published_once, monkeypatch):
+    published = Path(published_once["EW_PUBLISHED_PATH"])
+    _use(published_once, monkeypatch)
+    with duckdb.connect(str(published), read_only=True) as reader:
+        before = reader.execute("select count(*) from marts.fct_sessions").fetchone()[0]
+        assert materialize(list(defs.assets), resources=defs.resources, tags=whole_landing_tags()).success
+        assert reader.execute("select count(*) from marts.fct_sessions").fetchone()[0] == before
+    with duckdb.connect(str(published), read_only=True) as fresh:
+        assert fresh.execute("select count(*) from marts.fct_sessions").fetchone()[0] == before
+
+
 def test_a_failed_check_stops_publishing_and_says_which(published_once, monkeypatch):
     published = Path(published_once["EW_PUBLISHED_PATH"])
     before = _digest(published)
