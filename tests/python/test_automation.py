@@ -18,6 +18,7 @@ from dagster._core.definitions.observe import observe
 from conftest import DBT, generate_small, warehouse_env
 from engagement_warehouse.settings import PROJECT_ROOT
 from orchestration.automation import new_landing_files
+from orchestration.dbt_assets import warehouse_dbt_models
 from orchestration.definitions import defs
 from orchestration.partitions import whole_landing_tags
 from orchestration.landing import landing_sources
@@ -114,3 +115,12 @@ def test_a_failed_check_stops_publishing_and_says_which(published_once, monkeypa
     assert any(name.startswith("matches_injected_faults") for name in failed_checks), failed_checks
     assert "published_warehouse" not in {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert _digest(published) == before
+
+
+def test_an_empty_landing_folder_fails_with_what_to_do(tmp_path, monkeypatch):
+    (tmp_path / "landing").mkdir()
+    _use(warehouse_env(tmp_path, tmp_path / "landing"), monkeypatch)
+    result = materialize([warehouse_dbt_models], resources=defs.resources, raise_on_error=False)
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    message = str(failure.step_failure_data.error)
+    assert "No parquet files for events" in message and "make data" in message
