@@ -8,7 +8,6 @@ by calibration frequency (Fader, Hardie & Lee 2005, Figures 4 and 5).
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 
