@@ -21,8 +21,7 @@ decisions as (
         change_type = 'canceled' as is_churn,
         row_number() over (partition by subscription_id, lifecycle_number order by valid_from) as decision_number
     from states
-    -- A decision ends a paid period: a renewal or a cancel of an active (not trialing) subscription.
-    where previous_status = 'active' and change_type in ('renewed', 'canceled')
+    where ends_paid_period
 )
 
 select

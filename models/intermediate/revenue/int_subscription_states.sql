@@ -27,44 +27,53 @@ ordered as (
     from changes
     cross join clock
     where changes.effective_at < clock.as_of_at
+),
+
+classified as (
+    select
+        ordered.*,
+        -- Payments: a paid creation, a renewal (a trial's conversion is its first), a reactivation.
+        -- A plan change moves MRR at once; the new price is billed at the next renewal.
+        ordered.change_type in ('created', 'renewed', 'reactivated') and ordered.status = 'active' as is_payment,
+        -- A paid period starts at a paid creation, a trial's conversion (recorded as "renewed"
+        -- after a trialing row) or a reactivation ...
+        coalesce(
+            (ordered.change_type = 'created' and ordered.status = 'active')
+            or (ordered.change_type = 'renewed' and ordered.previous_status = 'trialing')
+            or ordered.change_type = 'reactivated',
+            false
+        ) as starts_paid_period,
+        -- ... and ends at a renewal decision: a renewal or a cancel of an active (not trialing) subscription.
+        coalesce(ordered.previous_status = 'active' and ordered.change_type in ('renewed', 'canceled'), false) as ends_paid_period
+    from ordered
 )
 
 select
-    ordered.subscription_id,
-    ordered.lifecycle_number,
-    ordered.customer_key,
-    ordered.plan_id,
-    ordered.billing_interval,
-    ordered.change_type,
-    ordered.status,
-    ordered.previous_status,
-    ordered.effective_at as valid_from,
-    ordered.next_change_at as valid_to,
-    ordered.currency,
+    classified.subscription_id,
+    classified.lifecycle_number,
+    classified.customer_key,
+    classified.plan_id,
+    classified.billing_interval,
+    classified.change_type,
+    classified.status,
+    classified.previous_status,
+    classified.effective_at as valid_from,
+    classified.next_change_at as valid_to,
+    classified.currency,
     -- MRR: an active paid state's price per month (annual / 12); trials and cancels carry 0.
     cast(
         case
-            when ordered.status <> 'active' then 0
-            when ordered.billing_interval = 'year' then ordered.amount / 12.0
-            else ordered.amount
+            when classified.status <> 'active' then 0
+            when classified.billing_interval = 'year' then classified.amount / 12.0
+            else classified.amount
         end * rates.reporting_per_unit
         as {{ dbt.type_numeric() }}
     ) as mrr,
-    -- Payments: a paid creation, a renewal (a trial's conversion is its first), a reactivation.
-    -- A plan change moves MRR at once; the new price is billed at the next renewal.
-    ordered.change_type in ('created', 'renewed', 'reactivated') and ordered.status = 'active' as is_payment,
-    case
-        when ordered.change_type in ('created', 'renewed', 'reactivated') and ordered.status = 'active'
-            then ordered.amount
-        else 0
-    end as billed_amount_local,
-    cast(
-        case
-            when ordered.change_type in ('created', 'renewed', 'reactivated') and ordered.status = 'active'
-                then ordered.amount * rates.reporting_per_unit
-            else 0
-        end
-        as {{ dbt.type_numeric() }}
-    ) as billed_amount
-from ordered
-inner join rates on ordered.currency = rates.currency
+    classified.is_payment,
+    classified.starts_paid_period,
+    classified.ends_paid_period,
+    case when classified.is_payment then classified.amount else 0 end as billed_amount_local,
+    cast(case when classified.is_payment then classified.amount * rates.reporting_per_unit else 0 end as {{ dbt.type_numeric() }})
+        as billed_amount
+from classified
+inner join rates on classified.currency = rates.currency

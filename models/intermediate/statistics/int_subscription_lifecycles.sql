@@ -6,33 +6,21 @@ states as (
     select * from {{ ref('int_subscription_states') }}
 ),
 
-classified as (
-    select
-        *,
-        -- The first paid period starts at a paid creation, at a trial's conversion (recorded as
-        -- "renewed" after a trialing row) or at a reactivation.
-        (change_type = 'created' and status = 'active')
-        or (change_type = 'renewed' and previous_status = 'trialing')
-        or change_type = 'reactivated' as starts_paid_period,
-        change_type = 'renewed' and previous_status = 'active' as is_paid_renewal
-    from states
-),
-
 lifecycles as (
     select
         subscription_id,
         lifecycle_number,
         min(customer_key) as customer_key,
         min(case when starts_paid_period then valid_from end) as paid_started_at,
-        cast(sum(case when is_paid_renewal then 1 else 0 end) as {{ dbt.type_int() }}) as paid_renewals,
+        cast(sum(case when ends_paid_period and change_type = 'renewed' then 1 else 0 end) as {{ dbt.type_int() }}) as paid_renewals,
         min(case when change_type = 'canceled' then valid_from end) as canceled_at
-    from classified
+    from states
     group by subscription_id, lifecycle_number
 ),
 
 plan_at_start as (
     select subscription_id, lifecycle_number, plan_id
-    from classified
+    from states
     where starts_paid_period
 ),
 
@@ -44,7 +32,7 @@ latest_plan as (
             lifecycle_number,
             plan_id,
             row_number() over (partition by subscription_id, lifecycle_number order by valid_from desc) as recency_rank
-        from classified
+        from states
         where change_type <> 'canceled'
     ) ranked
     where recency_rank = 1
