@@ -14,22 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import betaln, gammaln, hyp2f1
 
-from engagement_warehouse.statistics.fitting import FitResult, fit_log_parameters
-
-PARAMETERS = ("r", "alpha", "a", "b")
+from engagement_warehouse.statistics.fitting import FitResult, ModelParams, fit_log_parameters
 
 
 @dataclass(frozen=True)
-class BgNbdParams:
+class BgNbdParams(ModelParams):
     r: float
     alpha: float
     a: float
     b: float
-
-    @classmethod
-    def from_fit(cls, fit: FitResult) -> BgNbdParams:
-        return cls(**{name: fit.params[name] for name in PARAMETERS})
-
 
 def validate_rfm(frequency: np.ndarray, recency: np.ndarray, age: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """As float arrays; raises ValueError naming the first rule a row breaks."""
@@ -76,7 +69,7 @@ def fit(frequency, recency, age, start: BgNbdParams = BgNbdParams(1.0, 1.0, 1.0,
     def negative(params: np.ndarray) -> float:
         return -float(np.dot(counts, log_likelihood(BgNbdParams(*params), *distinct)))
 
-    return fit_log_parameters(negative, PARAMETERS, [start.r, start.alpha, start.a, start.b], len(x), "BG/NBD")
+    return fit_log_parameters(negative, BgNbdParams.names(), start.values(), len(x), "BG/NBD")
 
 
 def _delta_repeat_term(params: BgNbdParams, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray) -> np.ndarray:

@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 from scipy.optimize import minimize
+
+
+@dataclass(frozen=True)
+class ModelParams:
+    """Base of a model's parameter record; the fields, in order, are the parameters a fit estimates."""
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(field.name for field in fields(cls))
+
+    @classmethod
+    def from_fit(cls, fit: FitResult):
+        return cls(**{name: fit.params[name] for name in cls.names()})
+
+    def values(self) -> list[float]:
+        return [getattr(self, name) for name in self.names()]
 
 
 class FitError(RuntimeError):

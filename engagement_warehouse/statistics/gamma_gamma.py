@@ -13,20 +13,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import gammaln
 
-from engagement_warehouse.statistics.fitting import FitResult, fit_log_parameters
-
-PARAMETERS = ("p", "q", "gamma")
+from engagement_warehouse.statistics.fitting import FitResult, ModelParams, fit_log_parameters
 
 
 @dataclass(frozen=True)
-class GammaGammaParams:
+class GammaGammaParams(ModelParams):
     p: float
     q: float
     gamma: float
-
-    @classmethod
-    def from_fit(cls, fit: FitResult) -> GammaGammaParams:
-        return cls(**{name: fit.params[name] for name in PARAMETERS})
 
     @property
     def population_mean_spend(self) -> float:
@@ -63,7 +57,7 @@ def fit(frequency, mean_spend, start: GammaGammaParams = GammaGammaParams(1.0, 1
     def negative(params: np.ndarray) -> float:
         return -float(log_likelihood(GammaGammaParams(*params), x, m).sum())
 
-    return fit_log_parameters(negative, PARAMETERS, [start.p, start.q, start.gamma], len(x), "Gamma-Gamma")
+    return fit_log_parameters(negative, GammaGammaParams.names(), start.values(), len(x), "Gamma-Gamma")
 
 
 def expected_mean_spend(params: GammaGammaParams, frequency, mean_spend) -> np.ndarray:

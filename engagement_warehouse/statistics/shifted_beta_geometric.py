@@ -14,20 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import betaln, hyp2f1
 
-from engagement_warehouse.statistics.fitting import FitResult, fit_log_parameters
-
-PARAMETERS = ("alpha", "beta")
+from engagement_warehouse.statistics.fitting import FitResult, ModelParams, fit_log_parameters
 
 
 @dataclass(frozen=True)
-class SbgParams:
+class SbgParams(ModelParams):
     alpha: float
     beta: float
-
-    @classmethod
-    def from_fit(cls, fit: FitResult) -> SbgParams:
-        return cls(**{name: fit.params[name] for name in PARAMETERS})
-
 
 def churn_probability(params: SbgParams, period) -> np.ndarray:
     """P(T = t) = B(α + 1, β + t − 1) / B(α, β), t = 1, 2, ... (FH 2007 eq. 5)."""
@@ -90,7 +83,7 @@ def fit_lifetimes(periods, churned, count, start: SbgParams = SbgParams(1.0, 1.0
     def negative(params: np.ndarray) -> float:
         return -log_likelihood(SbgParams(*params), t, lost, n)
 
-    return fit_log_parameters(negative, PARAMETERS, [start.alpha, start.beta], int(n.sum()), "shifted-beta-geometric")
+    return fit_log_parameters(negative, SbgParams.names(), start.values(), int(n.sum()), "shifted-beta-geometric")
 
 
 def fit(active_at_period_end, start: SbgParams = SbgParams(1.0, 1.0)) -> FitResult:
