@@ -24,8 +24,8 @@ daily_refresh = build_schedule_from_partitioned_job(
 def landing_files_after(cursor: str | None) -> list[tuple[int, str]]:
     """(mtime_ns, path) of every load file newer than the cursor, oldest first."""
     landing = WarehouseSettings.from_env().landing_dir
-    seen = tuple(cursor.split("|", 1)) if cursor else (0, "")
-    seen = (int(seen[0]), seen[1])
+    mtime_ns, _, path = (cursor or "0|").partition("|")
+    seen = (int(mtime_ns), path)
     files = [(f.stat().st_mtime_ns, str(f.relative_to(landing))) for table in LANDING_TABLES
              for f in landing.joinpath(table).glob("*.parquet")]
     return sorted(f for f in files if f > seen)

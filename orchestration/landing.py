@@ -18,7 +18,8 @@ def _landing_source(table: str):
                              description=f"Load files under <EW_LANDING_DIR>/{table}/ (one parquet file per daily load).")
     def landing_table() -> ObserveResult:
         files = sorted(WarehouseSettings.from_env().landing_dir.joinpath(table).glob("*.parquet"))
-        fingerprint = hashlib.sha256("".join(f"{f.name}:{f.stat().st_size}:{f.stat().st_mtime_ns};" for f in files).encode())
+        stats = [f.stat() for f in files]
+        fingerprint = hashlib.sha256("".join(f"{f.name}:{st.st_size}:{st.st_mtime_ns};" for f, st in zip(files, stats)).encode())
         rows = sum(pq.read_metadata(f).num_rows for f in files)
         return ObserveResult(data_version=DataVersion(fingerprint.hexdigest()[:16]),
                              metadata={"files": len(files), "rows": rows, "latest_file": files[-1].name if files else ""})

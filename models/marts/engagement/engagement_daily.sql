@@ -46,26 +46,18 @@ next_active as (
 window_edges as (
     select activity_date as edge_date, 1 as weekly_change, 1 as monthly_change
     from next_active
+    {%- for days, weekly_change, monthly_change in [(7, -1, 0), (30, 0, -1)] %}
     union all
     select
         case
-            when next_active_date is not null and next_active_date < {{ dbt.dateadd('day', 7, 'activity_date') }}
+            when next_active_date is not null and next_active_date < {{ dbt.dateadd('day', days, 'activity_date') }}
                 then next_active_date
-            else cast({{ dbt.dateadd('day', 7, 'activity_date') }} as date)
+            else cast({{ dbt.dateadd('day', days, 'activity_date') }} as date)
         end,
-        -1,
-        0
+        {{ weekly_change }},
+        {{ monthly_change }}
     from next_active
-    union all
-    select
-        case
-            when next_active_date is not null and next_active_date < {{ dbt.dateadd('day', 30, 'activity_date') }}
-                then next_active_date
-            else cast({{ dbt.dateadd('day', 30, 'activity_date') }} as date)
-        end,
-        0,
-        -1
-    from next_active
+    {%- endfor %}
 ),
 
 edge_totals as (
