@@ -150,15 +150,14 @@ def subscription_retention_fits(context: AssetExecutionContext, warehouse: Wareh
                 continue
             except FitError as error:
                 raise Failure(f"shifted-beta-geometric fit for {plan_id} failed, previous table kept: {error}") from error
-            params = sbg.SbgParams.from_fit(fit)
+            params, period_rate = sbg.SbgParams.from_fit(fit), _period_discount_rate(monthly_rate, period_days)
             record.update(fit.as_metadata())
             record.update({
                 "survival_after_1_period": float(sbg.survival(params, 1)),
                 "survival_after_3_periods": float(sbg.survival(params, 3)),
                 "survival_after_12_periods": float(sbg.survival(params, 12)),
-                "period_discount_rate": _period_discount_rate(monthly_rate, period_days),
-                "derl_new_subscriber_periods": float(sbg.discounted_expected_residual_lifetime(
-                    params, 0, _period_discount_rate(monthly_rate, period_days))),
+                "period_discount_rate": period_rate,
+                "derl_new_subscriber_periods": float(sbg.discounted_expected_residual_lifetime(params, 0, period_rate)),
             })
             metadata[f"{plan_id}_alpha"], metadata[f"{plan_id}_beta"] = fit.params["alpha"], fit.params["beta"]
             records.append(record)
