@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # A DuckDB 1.4 client beside the venv, to prove BI tools on 1.4 can open the published file.
 DUCKDB_1_4 := $(VENV)/duckdb-1.4
 
-.PHONY: demo test data dagster bench-generator bench-statistics backtest screenshot chromium clean
+.PHONY: demo test data dagster bench bench-plot bench-generator bench-statistics backtest screenshot chromium clean
 
 $(BIN)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -47,6 +47,12 @@ SCALE ?= S
 
 bench-generator: $(BIN)/.installed  ## time and peak memory of the generator at SCALE=S or L (prints both)
 	$(BIN)/python -m engagement_warehouse.generator $(GENERATOR_$(SCALE)) --out data/bench/generator-$(SCALE) --force
+
+bench: $(BIN)/.installed  ## full build + daily incremental + floor at SCALE=S|M|L; appends to docs/benchmarks.md
+	$(BIN)/python -m orchestration.benchmark --scale $(SCALE)
+
+bench-plot: $(BIN)/.installed  ## docs/benchmarks_scaling.png from every saved bench result
+	$(BIN)/python -m orchestration.benchmark --plot
 
 bench-statistics: $(BIN)/.installed  ## CLV fit + predict time and peak memory for 1M customers
 	$(BIN)/python -m engagement_warehouse.benchmarks.statistics --customers 1000000

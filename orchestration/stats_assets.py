@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from dagster import AssetExecutionContext, AssetKey, Failure, MaterializeResult, asset
 
 from engagement_warehouse.statistics import bg_nbd, clv, gamma_gamma, surveys
@@ -87,7 +88,7 @@ def nps_summary(context: AssetExecutionContext, warehouse: WarehouseResource) ->
             "is_small_sample": n < surveys.SMALL_SAMPLE,
         })
         _replace_table(con, "nps_summary", rows)
-    overall = rows.filter(pa.compute.equal(rows["dimension"], "all"))
+    overall = rows.filter(pc.equal(rows["dimension"], "all"))
     return MaterializeResult(metadata={"rows": rows.num_rows, "months": overall.num_rows,
                                        "respondents_latest_month": int(overall["respondents"][-1].as_py()) if overall.num_rows else 0})
 

@@ -79,7 +79,9 @@ def wilson_interval(successes, n, confidence: float = 0.95) -> tuple[np.ndarray,
     share = successes / n
     centre = (share + z * z / (2 * n)) / (1 + z * z / n)
     half_width = z / (1 + z * z / n) * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
-    return centre - half_width, centre + half_width
+    # The interval lies in [0, 1] and contains the observed share; clamping only undoes rounding
+    # (10 of 10 gave an upper bound of 0.9999999999999999 < 1, 0 of 3 a lower bound below 0).
+    return np.clip(np.minimum(centre - half_width, share), 0, 1), np.clip(np.maximum(centre + half_width, share), 0, 1)
 
 
 def csat(scores, confidence: float = 0.95) -> CsatResult:

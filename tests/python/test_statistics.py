@@ -213,6 +213,14 @@ def test_wilson_interval_matches_newcombe_1998_table_1(successes, n, lower, uppe
     assert (round(float(low), 4), round(float(high), 4)) == (lower, upper)
 
 
+def test_wilson_interval_contains_the_share_exactly_when_all_or_none_succeed():
+    # Floating point once put the upper bound of 10 out of 10 at 0.9999999999999999, below CSAT 1.0.
+    n = np.arange(1, 500)
+    none_low, none_high = surveys.wilson_interval(np.zeros_like(n), n)
+    all_low, all_high = surveys.wilson_interval(n, n)
+    assert (none_low == 0).all() and (all_high == 1).all() and (none_high > 0).all() and (all_low < 1).all()
+
+
 def test_csat_is_the_share_of_fours_and_fives():
     result = surveys.csat([5, 4, 3, 2, 1, 5, 5, 4])
     assert (result.csat, result.satisfied, result.n, result.small_sample) == (0.625, 5, 8, True)
