@@ -67,9 +67,10 @@ def _differences(left: str, right: str, table: str) -> tuple[int, int]:
 
 @pytest.fixture(scope="module")
 def daily_and_full(tmp_path_factory) -> tuple[str, str, dict[str, list]]:
-    """The same dirty, late, shuffled data built one load per day incrementally, and all at once."""
+    """The same dirty, late, shuffled data (with erasure requests) built one load per day incrementally, and all at once."""
     root = tmp_path_factory.mktemp("incremental")
-    generate_small(root / "all", seed=5, customers=300, days=9, late_rate=0.08, out_of_order_rate=0.08)
+    # Erasure requests land mid-way, after the customer's events: the incremental models must forget them too.
+    generate_small(root / "all", seed=5, customers=300, days=9, late_rate=0.08, out_of_order_rate=0.08, erasure_rate=0.03)
     days = sorted(path.stem for path in (root / "all" / "events").glob("*.parquet"))
     daily_env = warehouse_env(root / "daily", root / "landed")
     for day in days:

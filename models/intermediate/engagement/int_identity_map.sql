@@ -31,6 +31,14 @@ anonymous_ids as (
     select anonymous_id, min(event_at) as first_seen_at
     from events
     group by anonymous_id
+),
+
+-- Devices an erased customer logged in on: their anonymous events lose that link, so incremental
+-- event models re-stitch them on every run (the erased customer's own rows are deleted).
+erased_logins as (
+    select distinct anonymous_id
+    from {{ ref('base_app__events') }}
+    where row_disposition = 'erased' and customer_id is not null
 )
 
 select
@@ -41,7 +49,9 @@ select
     anonymous_ids.first_seen_at,
     first_login.first_identified_at,
     coalesce(customers_per_id.customers_seen, 0) as customers_seen,
-    coalesce(customers_per_id.customers_seen, 0) > 1 as is_shared
+    coalesce(customers_per_id.customers_seen, 0) > 1 as is_shared,
+    erased_logins.anonymous_id is not null as had_erased_customer
 from anonymous_ids
 left join first_login on anonymous_ids.anonymous_id = first_login.anonymous_id
 left join customers_per_id on anonymous_ids.anonymous_id = customers_per_id.anonymous_id
+left join erased_logins on anonymous_ids.anonymous_id = erased_logins.anonymous_id

@@ -3,14 +3,16 @@
         materialized='incremental',
         unique_key='event_id',
         incremental_strategy='delete+insert',
-        on_schema_change='fail'
+        on_schema_change='fail',
+        post_hook="delete from {{ this }} where person_key in (select customer_key from {{ ref('stg_privacy__erasure_requests') }})"
     )
 }}
 
 -- One row per staged event: deduplicated (in staging), stitched to a person, with its taxonomy.
 -- Incremental: reprocesses the last `engagement_lookback_days` of event dates (late events) and
--- every event of an anonymous id first identified in that window (retroactive stitching); a
--- partitioned run counts the window from its partition start and stops at its end.
+-- every event of an anonymous id first identified in that window (retroactive stitching) or once
+-- used by a since-erased customer; a partitioned run counts the window from its partition start and
+-- stops at its end. The post-hook deletes the events of erased customers.
 with
 
 events as (
@@ -66,6 +68,7 @@ cross join reprocess_from
 where (
         cast(events.event_at as date) >= reprocess_from.from_date
         or cast(identity.first_identified_at as date) >= reprocess_from.from_date
+        or identity.had_erased_customer
     )
     {{ before_reprocess_end('cast(events.event_at as date)') }}
 {% endif %}

@@ -4,7 +4,7 @@
         incremental_strategy='replace_person_tail',
         unique_key='person_key',
         on_schema_change='fail',
-        post_hook="delete from {{ this }} where person_key in (select anonymous_id from {{ ref('int_identity_map') }} where customer_key is not null)"
+        post_hook="delete from {{ this }} where person_key in (select anonymous_id from {{ ref('int_identity_map') }} where customer_key is not null) or person_key in (select customer_key from {{ ref('stg_privacy__erasure_requests') }})"
     )
 }}
 
@@ -12,7 +12,7 @@
 -- Incremental: for each person with events in the lookback window (or newly stitched), recompute
 -- their sessions from the start of the first session those events can touch; the strategy replaces
 -- that person's sessions from there on, and the post-hook drops sessions of anonymous ids that have
--- since been stitched to a customer.
+-- since been stitched to a customer and of erased customers.
 with
 
 events as (
@@ -40,6 +40,7 @@ changed_persons as (
     where (
             events.event_date >= reprocess_from.from_date
             or cast(identity.first_identified_at as date) >= reprocess_from.from_date
+            or identity.had_erased_customer
         )
         {{ before_reprocess_end('events.event_date') }}
     group by events.person_key
