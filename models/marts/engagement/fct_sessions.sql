@@ -76,37 +76,55 @@ scoped_events as (
 ),
 {% endif %}
 
+-- Two passes sorted the same way, over only the columns sessions need: the gap to the previous
+-- event marks session starts; running maxima carry each event's session start and latest meeting.
 gaps as (
     select
-        *,
+        person_key,
+        event_id,
+        event_at,
+        event_type,
+        is_customer,
+        is_view,
+        is_interaction,
+        is_social,
+        is_content_view,
+        is_conversion,
+        ping_bucket,
+        page,
+        referrer,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        platform,
+        device_type,
+        country,
         lag(event_at) over (partition by person_key order by event_at, event_id) as previous_event_at
     from scoped_events
 ),
 
-numbered as (
+marked as (
     select
         *,
-        sum(
-            case
-                when previous_event_at is null then 1
-                when {{ dbt.datediff('previous_event_at', 'event_at', 'second') }} > {{ var('session_timeout_minutes') }} * 60 then 1
-                else 0
-            end
-        ) over (partition by person_key order by event_at, event_id rows between unbounded preceding and current row) as session_number
+        case
+            when previous_event_at is null then true
+            when {{ dbt.datediff('previous_event_at', 'event_at', 'second') }} > {{ var('session_timeout_minutes') }} * 60 then true
+            else false
+        end as is_session_start
     from gaps
 ),
 
 in_session as (
     select
         *,
-        min(event_at) over (partition by person_key, session_number) as session_start,
-        row_number() over (partition by person_key, session_number order by event_at, event_id) as position_in_session,
-        -- The meeting a meeting_left closes: the latest meeting_joined before it in the session.
+        max(case when is_session_start then event_at end) over (
+            partition by person_key order by event_at, event_id rows between unbounded preceding and current row
+        ) as session_start,
+        -- The meeting a meeting_left closes: the latest meeting_joined before it, if in the same session.
         max(case when event_type = 'meeting_joined' then event_at end) over (
-            partition by person_key, session_number order by event_at, event_id
-            rows between unbounded preceding and current row
+            partition by person_key order by event_at, event_id rows between unbounded preceding and current row
         ) as latest_meeting_joined_at
-    from numbered
+    from marked
 ),
 
 sessions as (
@@ -119,96 +137,87 @@ sessions as (
         count(case when is_view then 1 end) as page_views,
         count(distinct case when event_type = 'page_ping' then ping_bucket end) as ping_buckets,
         coalesce(sum(case
-            when event_type = 'meeting_left' and latest_meeting_joined_at is not null
+            when event_type = 'meeting_left' and latest_meeting_joined_at >= session_start
                 then {{ dbt.datediff('latest_meeting_joined_at', 'event_at', 'second') }}
         end), 0) as meeting_seconds,
         count(case when is_interaction then 1 end) as interactions,
         count(case when is_social then 1 end) as social_actions,
         count(case when is_content_view then 1 end) as content_views,
-        count(case when is_conversion then 1 end) as conversions
+        count(case when is_conversion then 1 end) as conversions,
+        -- Landing attributes: those of the session's first event (the only start row of the group).
+        {%- for column in ['page', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'platform', 'device_type', 'country'] %}
+        max(case when is_session_start then {{ column }} end) as landing_{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
     from in_session
     group by person_key, session_start
 ),
 
-landing as (
+landed_sessions as (
     select
-        person_key,
-        session_start,
-        page as landing_page,
-        referrer,
+        *,
         case
             when {{ dbt.position("'www.'", 'referrer_host') }} = 1
                 then {{ dbt.right('referrer_host', dbt.length('referrer_host') ~ ' - 4') }}
             else referrer_host
-        end as referrer_domain,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        platform,
-        device_type,
-        country
+        end as referrer_domain
     from (
         select
             *,
-            {{ dbt.split_part(dbt.split_part('referrer', "'//'", 2), "'/'", 1) }} as referrer_host
-        from in_session
-        where position_in_session = 1
-    ) first_events
+            {{ dbt.split_part(dbt.split_part('landing_referrer', "'//'", 2), "'/'", 1) }} as referrer_host
+        from sessions
+    ) with_host
 ),
 
 matched_rules as (
     select
-        landing.person_key,
-        landing.session_start,
+        landed_sessions.person_key,
+        landed_sessions.session_start,
         channel_rules.channel_group,
         row_number() over (
-            partition by landing.person_key, landing.session_start
+            partition by landed_sessions.person_key, landed_sessions.session_start
             order by channel_rules.rule_priority, channel_rules.channel_group
         ) as rule_rank
-    from landing
+    from landed_sessions
     inner join channel_rules
-        on (channel_rules.match_field = 'utm_medium' and landing.utm_medium = channel_rules.match_value)
-        or (channel_rules.match_field = 'referrer_domain' and landing.referrer_domain = channel_rules.match_value)
+        on (channel_rules.match_field = 'utm_medium' and landed_sessions.landing_utm_medium = channel_rules.match_value)
+        or (channel_rules.match_field = 'referrer_domain' and landed_sessions.referrer_domain = channel_rules.match_value)
 )
 
 select
-    {{ dbt.hash(dbt.concat(['sessions.person_key', "'|'", dbt.cast('sessions.session_start', api.Column.translate_type('string'))])) }} as session_id,
-    sessions.person_key,
-    sessions.is_customer,
-    sessions.session_start,
-    sessions.session_end,
-    cast(sessions.session_start as date) as session_date,
-    {{ dbt.datediff('sessions.session_start', 'sessions.session_end', 'second') }} as duration_seconds,
-    sessions.events,
-    sessions.page_views,
-    sessions.ping_buckets * {{ var('ping_bucket_seconds') }} + sessions.meeting_seconds as engaged_seconds,
-    sessions.meeting_seconds,
-    sessions.interactions,
-    sessions.social_actions,
-    sessions.content_views,
-    sessions.conversions,
+    {{ dbt.hash(dbt.concat(['landed_sessions.person_key', "'|'", dbt.cast('landed_sessions.session_start', api.Column.translate_type('string'))])) }} as session_id,
+    landed_sessions.person_key,
+    landed_sessions.is_customer,
+    landed_sessions.session_start,
+    landed_sessions.session_end,
+    cast(landed_sessions.session_start as date) as session_date,
+    {{ dbt.datediff('landed_sessions.session_start', 'landed_sessions.session_end', 'second') }} as duration_seconds,
+    landed_sessions.events,
+    landed_sessions.page_views,
+    landed_sessions.ping_buckets * {{ var('ping_bucket_seconds') }} + landed_sessions.meeting_seconds as engaged_seconds,
+    landed_sessions.meeting_seconds,
+    landed_sessions.interactions,
+    landed_sessions.social_actions,
+    landed_sessions.content_views,
+    landed_sessions.conversions,
     -- GA4: engaged when long enough, or with enough views, or converting.
-    {{ dbt.datediff('sessions.session_start', 'sessions.session_end', 'second') }} >= {{ var('engaged_session_min_seconds') }}
-        or sessions.page_views >= {{ var('engaged_session_min_views') }}
-        or sessions.conversions > 0 as is_engaged,
-    landing.landing_page,
-    landing.referrer_domain,
-    landing.utm_source,
-    landing.utm_medium,
-    landing.utm_campaign,
+    {{ dbt.datediff('landed_sessions.session_start', 'landed_sessions.session_end', 'second') }} >= {{ var('engaged_session_min_seconds') }}
+        or landed_sessions.page_views >= {{ var('engaged_session_min_views') }}
+        or landed_sessions.conversions > 0 as is_engaged,
+    landed_sessions.landing_page,
+    landed_sessions.referrer_domain,
+    landed_sessions.landing_utm_source as utm_source,
+    landed_sessions.landing_utm_medium as utm_medium,
+    landed_sessions.landing_utm_campaign as utm_campaign,
     case
         when matched_rules.channel_group is not null then matched_rules.channel_group
-        when landing.referrer_domain is not null and landing.referrer_domain <> '' then 'referral'
+        when landed_sessions.referrer_domain is not null and landed_sessions.referrer_domain <> '' then 'referral'
         else 'direct'
     end as channel_group,
-    landing.platform,
-    landing.device_type,
-    landing.country
-from sessions
-inner join landing
-    on sessions.person_key = landing.person_key
-    and sessions.session_start = landing.session_start
+    landed_sessions.landing_platform as platform,
+    landed_sessions.landing_device_type as device_type,
+    landed_sessions.landing_country as country
+from landed_sessions
 left join matched_rules
-    on sessions.person_key = matched_rules.person_key
-    and sessions.session_start = matched_rules.session_start
+    on landed_sessions.person_key = matched_rules.person_key
+    and landed_sessions.session_start = matched_rules.session_start
     and matched_rules.rule_rank = 1
