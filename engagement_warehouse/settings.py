@@ -67,16 +67,6 @@ class WarehouseSettings:
             memory_limit=env.get("EW_DUCKDB_MEMORY_LIMIT") or "4GB",
         )
 
-    def dbt_env(self) -> dict[str, str]:
-        """The environment dbt's profiles.yml and sources read (see profiles.yml)."""
-        return {
-            "EW_LANDING_DIR": str(self.landing_dir),
-            "EW_WAREHOUSE_PATH": str(self.warehouse_path),
-            "EW_DUCKDB_TEMP_DIR": str(self.duckdb_temp_dir),
-            "EW_DUCKDB_THREADS": str(self.threads),
-            "EW_DUCKDB_MEMORY_LIMIT": self.memory_limit,
-        }
-
     def ensure_dirs(self) -> None:
         for directory in (self.warehouse_path.parent, self.published_path.parent, self.duckdb_temp_dir):
             directory.mkdir(parents=True, exist_ok=True)

@@ -1,8 +1,13 @@
 """A full dbt build on small generated data: all dbt tests pass and staging recovers the clean data exactly."""
 
+import os
+import shutil
+import subprocess
+
 import duckdb
 
-from engagement_warehouse.settings import RAW_TABLES
+from conftest import DBT
+from engagement_warehouse.settings import PROJECT_ROOT, RAW_TABLES
 
 
 def _connect(env):
@@ -41,3 +46,18 @@ def test_the_warehouse_file_is_written_in_duckdb_1_4_storage_format(built_wareho
             "select tags['storage_version'] from duckdb_databases() where database_name = current_database()"
         ).fetchone()
     assert version == "v1.4.0+"
+
+
+def test_plain_dbt_reads_and_writes_under_ew_data_dir_alone(tmp_path, small_landing):
+    """README: EW_DATA_DIR is the parent of every default path, for bare dbt as for Dagster."""
+    landing, truth = small_landing
+    shutil.copytree(landing, tmp_path / "landing", symlinks=True)
+    (tmp_path / "warehouse").mkdir()
+    env = {name: value for name, value in os.environ.items() if not name.startswith("EW_")} | {"EW_DATA_DIR": str(tmp_path)}
+    result = subprocess.run([DBT, "build", "--select", "+base_marketing__marketing_spend", "--resource-type", "seed", "--resource-type", "model", "--project-dir", str(PROJECT_ROOT),
+                             "--profiles-dir", str(PROJECT_ROOT), "--target-path", str(tmp_path / "target")],
+                            env=env, capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert result.returncode == 0, result.stdout[-3000:]
+    with duckdb.connect(str(tmp_path / "warehouse" / "engagement.duckdb"), read_only=True) as con:
+        raw = con.execute("select count(*) from staging.base_marketing__marketing_spend").fetchone()[0]
+    assert raw == truth["raw_rows"]["marketing_spend"] > 0

@@ -3,7 +3,7 @@ select
     event_id,
     anonymous_id,
     customer_id,
-    {{ pseudonymous_key('customer_id') }} as customer_key,
+    customer_key,
     event_type,
     event_at,
     received_at,

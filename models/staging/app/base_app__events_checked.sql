@@ -1,0 +1,59 @@
+{{ config(materialized='ephemeral') }}
+
+-- One row per raw event row, typed, with the first failed check as reason_code (shared by
+-- base_app__events and base_app__events_later_copies; ephemeral, so each reads only the columns it needs).
+with source as (
+    select * from {{ source('app', 'events') }}
+),
+
+event_types as (
+    select * from {{ ref('event_types') }}
+),
+
+customers as (
+    {{ known_customer_ids() }}
+),
+
+typed as (
+    select
+        nullif(trim(event_id), '') as event_id,
+        nullif(trim(anonymous_id), '') as anonymous_id,
+        nullif(trim(customer_id), '') as customer_id,
+        lower(trim(event_type)) as event_type,
+        {{ parse_utc_timestamp('client_timestamp') }} as event_at,
+        client_timestamp as client_timestamp_text,
+        cast(received_at as timestamp) as received_at,
+        page,
+        referrer,
+        lower(utm_source) as utm_source,
+        lower(utm_medium) as utm_medium,
+        utm_campaign,
+        lower(platform) as platform,
+        lower(device_type) as device_type,
+        upper(country) as country,
+        ip_address,
+        properties,
+        {{ load_file_name('filename') }} as load_id,
+        file_row_number as load_row_number
+    from source
+),
+
+checked as (
+    select
+        typed.*,
+        case
+            when typed.event_id is null or typed.anonymous_id is null then 'null_id'
+            when typed.event_at is null then 'unparseable_timestamp'
+            when typed.event_at > {{ future_cutoff('typed.received_at') }} then 'future_timestamp'
+            when event_types.event_type is null then 'unknown_event_type'
+            when not {{ is_valid_json('typed.properties') }} then 'malformed_json'
+            when typed.customer_id is not null and customers.customer_id is null then 'orphan_customer'
+        end as reason_code
+    from typed
+    left join event_types
+        on typed.event_type = event_types.event_type
+    left join customers
+        on typed.customer_id = customers.customer_id
+)
+
+select * from checked
