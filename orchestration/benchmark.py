@@ -24,7 +24,6 @@ import platform
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
