@@ -3,9 +3,10 @@
     'duplicate' for any but the first copy of its natural key in `order_by` order, else 'erased'
     when `erased_when` (SQL) holds — the customer asked to be forgotten — else 'staged'.
     Quarantined rows never take the first place, so a broken copy cannot hide a good one.
-    `is_later_copy` (SQL) replaces the window for big tables that rank copies on key columns only.
+    `is_later_copy` (SQL) replaces the window (and natural_key, order_by) for big tables that rank
+    copies on key columns in a model of their own.
 -#}
-{% macro row_disposition(natural_key, order_by, erased_when=none, is_later_copy=none) -%}
+{% macro row_disposition(natural_key=none, order_by=none, erased_when=none, is_later_copy=none) -%}
     case
         when reason_code is not null then 'quarantined'
         {%- if is_later_copy %}

@@ -123,11 +123,9 @@ def materialise(stage: str, last_day: str, result_file: Path) -> None:
     from dagster import DagsterInstance, materialize
 
     from orchestration.definitions import defs
-    from orchestration.partitions import RANGE_END_TAG, RANGE_START_TAG, landing_days
+    from orchestration.partitions import RANGE_END_TAG, RANGE_START_TAG, whole_landing_tags
 
-    days = landing_days()
-    tags = {RANGE_START_TAG: days[0], RANGE_END_TAG: days[-1]} if stage == "full" else \
-        {RANGE_START_TAG: last_day, RANGE_END_TAG: last_day}
+    tags = whole_landing_tags() if stage == "full" else {RANGE_START_TAG: last_day, RANGE_END_TAG: last_day}
     instance = DagsterInstance.ephemeral()
     result = materialize(list(defs.assets), resources=defs.resources, tags=tags, instance=instance,
                          raise_on_error=False)

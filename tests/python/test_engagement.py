@@ -1,15 +1,12 @@
 """Engagement marts: exact planted session and activity counts, and day-by-day incremental builds
 that end identical to a full refresh (and re-running a load changes nothing)."""
 
-import shutil
-from pathlib import Path
-
 import duckdb
 import pytest
 from dagster import materialize
 
 from conftest import generate_small, run_dbt, warehouse_env
-from engagement_warehouse.settings import LANDING_TABLES
+from orchestration.benchmark import land
 from orchestration.dbt_assets import engagement_dbt_marts, event_dbt_models, warehouse_dbt_models
 from orchestration.definitions import defs
 from orchestration.landing import landing_sources
@@ -51,12 +48,6 @@ def test_sessions_and_active_persons_survive_dirt_late_and_out_of_order_events(b
     assert shared == truth["events"]["shared_anonymous_ids"] > 0
 
 
-def _land_day(source: Path, target: Path, day: str) -> None:
-    for table in LANDING_TABLES:
-        (target / table).mkdir(parents=True, exist_ok=True)
-        shutil.copy(source / table / f"{day}.parquet", target / table / f"{day}.parquet")
-
-
 def _differences(left: str, right: str, table: str) -> tuple[int, int]:
     with duckdb.connect() as con:
         con.execute(f"attach '{left}' as left_db (read_only)")
@@ -74,7 +65,7 @@ def daily_and_full(tmp_path_factory) -> tuple[str, str, dict[str, list]]:
     days = sorted(path.stem for path in (root / "all" / "events").glob("*.parquet"))
     daily_env = warehouse_env(root / "daily", root / "landed")
     for day in days:
-        _land_day(root / "all", root / "landed", day)
+        land(root / "all", root / "landed", [day])
         result = run_dbt(daily_env, *BUILD_ENGAGEMENT)
         assert result.returncode == 0, (day, result.stdout[-5000:])
     with duckdb.connect(daily_env["EW_WAREHOUSE_PATH"], read_only=True) as con:
@@ -113,7 +104,7 @@ def test_a_three_day_partitioned_backfill_after_earlier_days_equals_a_full_build
     assets = [*landing_sources, warehouse_dbt_models, event_dbt_models, engagement_dbt_marts]
     for first, last in ((days[0], days[4]), (days[5], days[7])):
         for day in days[days.index(first):days.index(last) + 1]:
-            _land_day(tmp_path / "all", tmp_path / "landed", day)
+            land(tmp_path / "all", tmp_path / "landed", [day])
         result = materialize(assets, resources=defs.resources, tags={RANGE_START_TAG: first, RANGE_END_TAG: last})
         assert result.success
     backfilled = {e.partition for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "fct_events"}

@@ -13,7 +13,7 @@ select
     checked.*,
     -- Hashed once here: every reader of stg_app__events (a view) would otherwise hash 100M+ ids again.
     {{ pseudonymous_key('checked.customer_id') }} as customer_key,
-    {{ row_disposition('event_id', 'received_at, load_id', is_erased('customer_id'), 'later_copies.load_id is not null') }} as row_disposition
+    {{ row_disposition(erased_when=is_erased('customer_id'), is_later_copy='later_copies.load_id is not null') }} as row_disposition
 from checked
 left join later_copies
     on checked.load_id = later_copies.load_id
