@@ -6,13 +6,13 @@ BIN := $(VENV)/bin
 # A DuckDB 1.4 client beside the venv, to prove BI tools on 1.4 can open the published file.
 DUCKDB_1_4 := $(VENV)/duckdb-1.4
 
-.PHONY: demo test data dagster bench bench-plot bench-generator bench-statistics backtest screenshot chromium clean
+.PHONY: demo test data dagster docs dashboard dashboard-screenshots bench bench-plot bench-generator bench-statistics backtest screenshot chromium clean
 
 $(BIN)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,dashboard,semantic]'
 	touch $@
 
 demo: $(BIN)/.installed  ## fresh demo data -> dbt build through Dagster -> published warehouse
@@ -39,6 +39,17 @@ dagster: $(BIN)/.installed  ## Dagster UI on http://127.0.0.1:3000
 	mkdir -p data/dagster_home
 	cp orchestration/dagster.yaml data/dagster_home/dagster.yaml
 	DAGSTER_HOME=$(CURDIR)/data/dagster_home $(BIN)/dagster dev -m orchestration.definitions
+
+# The catalog (column types) comes from the warehouse `make demo` built; without one the docs still list every model.
+DOCS_PORT ?= 8080
+docs: $(BIN)/.installed  ## dbt docs (models, columns, lineage, metric glossary) on http://127.0.0.1:$(DOCS_PORT)
+	$(BIN)/python -m engagement_warehouse.docs_site --serve --port $(DOCS_PORT)
+
+dashboard: $(BIN)/.installed  ## the dashboard on the published warehouse, http://127.0.0.1:8501
+	$(BIN)/streamlit run engagement_warehouse/dashboard/app.py --server.address 127.0.0.1 --server.port 8501 --browser.gatherUsageStats false
+
+dashboard-screenshots: $(BIN)/.installed chromium  ## docs/dashboard/*.png: every dashboard page on the published demo warehouse
+	$(BIN)/python -m engagement_warehouse.dashboard.browser_check docs/dashboard
 
 # Generator scales: S is the demo (~1.3M raw events), L is 1M customers x 365 days (~130M raw events).
 GENERATOR_S := --customers 10000 --days 90

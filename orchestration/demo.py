@@ -50,6 +50,7 @@ def summary(settings: WarehouseSettings) -> str:
         f"  python -c \"import duckdb; print(duckdb.connect('{settings.published_path}', read_only=True)"
         ".sql('select * from marts.load_reconciliation'))\"",
         "Dagster UI: make dagster   (then http://127.0.0.1:3000)",
+        "Dashboard:  make dashboard (then http://127.0.0.1:8501)    dbt docs + metric glossary: make docs",
     ]
     return "\n".join(lines)
 

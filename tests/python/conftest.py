@@ -5,9 +5,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from dagster import materialize
 
 from engagement_warehouse.generator.cli import generate
 from engagement_warehouse.settings import PROJECT_ROOT
+from orchestration.definitions import defs
+from orchestration.partitions import whole_landing_tags
 
 DBT = str(Path(sys.executable).with_name("dbt"))
 # Plain dbt builds everything up to the Python statistics; the marts after them need Dagster.
@@ -20,7 +23,7 @@ def generate_small(out: Path, seed: int = 7, **kwargs) -> dict:
 
 
 def warehouse_env(tmp: Path, landing: Path) -> dict[str, str]:
-    return {**os.environ, "EW_LANDING_DIR": str(landing), "EW_WAREHOUSE_PATH": str(tmp / "warehouse" / "build.duckdb"),
+    return {**os.environ, "EW_LANDING_DIR": str(landing), "EW_WAREHOUSE_PATH": str(tmp / "warehouse" / "engagement.duckdb"),
             "EW_PUBLISHED_PATH": str(tmp / "published" / "engagement.duckdb"), "EW_EXPORT_DIR": str(tmp / "exports"),
             "EW_DUCKDB_TEMP_DIR": str(tmp / "duckdb_tmp"),
             "EW_DUCKDB_THREADS": "2", "EW_DUCKDB_MEMORY_LIMIT": "2GB"}
@@ -47,3 +50,17 @@ def built_warehouse(small_landing, tmp_path_factory) -> tuple[dict[str, str], di
     result = run_dbt(env, *BUILD_UP_TO_STATISTICS)
     assert result.returncode == 0, result.stdout[-5000:]
     return env, truth
+
+
+@pytest.fixture(scope="session")
+def materialised_graph(tmp_path_factory) -> Path:
+    """The whole asset graph on 60 days of 600 customers, 2% of whom ask to be erased; returns its folder."""
+    root = tmp_path_factory.mktemp("graph")
+    generate_small(root / "landing", customers=600, days=60, erasure_rate=0.02)
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in warehouse_env(root, root / "landing").items():
+            if name.startswith("EW_"):
+                env.setenv(name, value)
+        result = materialize(list(defs.assets), resources=defs.resources, tags=whole_landing_tags())
+    assert result.success
+    return root

@@ -7,14 +7,12 @@ import sys
 from pathlib import Path
 
 import duckdb
-import pytest
 from dagster import AssetKey, materialize
 
-from conftest import generate_small, warehouse_env
+from conftest import warehouse_env
 from engagement_warehouse.settings import PROJECT_ROOT
 from orchestration.dbt_assets import dbt_build_args
 from orchestration.definitions import defs
-from orchestration.partitions import whole_landing_tags
 from engagement_warehouse.statistics.fitting import FitError
 from orchestration import stats_assets
 from orchestration.audience_exports import AUDIENCES
@@ -59,20 +57,6 @@ def test_publish_replaces_the_copy_while_a_reader_holds_the_old_one(tmp_path):
     with duckdb.connect(str(published), read_only=True) as fresh:
         assert fresh.execute("select version from t").fetchone() == (2,)
     assert not list(published.parent.glob(".*.tmp"))
-
-
-@pytest.fixture(scope="module")
-def materialised_graph(tmp_path_factory) -> Path:
-    """The whole asset graph on 60 days of 600 customers, 2% of whom ask to be erased; returns its folder."""
-    root = tmp_path_factory.mktemp("graph")
-    generate_small(root / "landing", customers=600, days=60, erasure_rate=0.02)
-    with pytest.MonkeyPatch.context() as env:
-        for name, value in warehouse_env(root, root / "landing").items():
-            if name.startswith("EW_"):
-                env.setenv(name, value)
-        result = materialize(list(defs.assets), resources=defs.resources, tags=whole_landing_tags())
-    assert result.success
-    return root
 
 
 def test_whole_graph_materialises_and_publishes_a_file_duckdb_1_4_opens(materialised_graph):
@@ -131,7 +115,7 @@ def test_a_failed_fit_fails_the_asset_and_keeps_the_previous_table(materialised_
         if name.startswith("EW_"):
             monkeypatch.setenv(name, value)
     query = "select count(*), sum(predictive_clv_usd) from statistics.customer_clv_predictions"
-    with duckdb.connect(str(materialised_graph / "warehouse" / "build.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(materialised_graph / "warehouse" / "engagement.duckdb"), read_only=True) as con:
         before = con.execute(query).fetchone()
 
     def failing_fit(*_args, **_kwargs):
@@ -142,7 +126,7 @@ def test_a_failed_fit_fails_the_asset_and_keeps_the_previous_table(materialised_
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)
     assert "BG/NBD fit failed, previous table kept" in str(failure.step_failure_data.error)
-    with duckdb.connect(str(materialised_graph / "warehouse" / "build.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(materialised_graph / "warehouse" / "engagement.duckdb"), read_only=True) as con:
         assert con.execute(query).fetchone() == before
 
 

@@ -1,0 +1,124 @@
+"""MetricFlow validates the semantic layer against a built warehouse, and every headline metric
+it serves equals the mart column that holds the same number (SPEC §3)."""
+
+import csv
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import warehouse_env
+from engagement_warehouse.settings import PROJECT_ROOT
+
+MF = str(Path(sys.executable).with_name("mf"))
+
+
+@pytest.fixture(scope="module")
+def metricflow(materialised_graph):
+    """Runs `mf` on the materialised graph's warehouse; returns (run, query, warehouse path)."""
+    env = {**warehouse_env(materialised_graph, materialised_graph / "landing"), "DBT_PROFILES_DIR": str(PROJECT_ROOT)}
+    # mf reads <project>/target/semantic_manifest.json, which names relations by the warehouse file's
+    # name (engagement.duckdb here as in the product), so parse exactly as the README says.
+    parsed = subprocess.run([str(Path(sys.executable).with_name("dbt")), "parse"], cwd=PROJECT_ROOT, env=env,
+                            capture_output=True, text=True)
+    assert parsed.returncode == 0, parsed.stdout[-3000:]
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([MF, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+    def query(metrics: list[str], group_by: list[str], where: str | None = None) -> list[dict]:
+        out = materialised_graph / f"mf_{'_'.join(metrics)}.csv"
+        args = ["query", "--metrics", ",".join(metrics), "--group-by", ",".join(group_by), "--csv", str(out)]
+        result = run(*args, *(["--where", where] if where else []))
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        with out.open() as rows:
+            return list(csv.DictReader(rows))
+
+    return run, query, Path(env["EW_WAREHOUSE_PATH"])
+
+
+def mart(warehouse: Path, sql: str) -> dict:
+    """First column (as text, a date's day) -> the other columns."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {str(row[0])[:10]: row[1:] for row in con.execute(sql).fetchall()}
+
+
+def number(text: str) -> float:
+    return math.nan if text in ("", "None", "nan") else float(text)
+
+
+def assert_same(metricflow_rows: list[dict], key: str, metrics: list[str], expected: dict) -> None:
+    got = {row[key][:10]: tuple(number(row[name]) for name in metrics) for row in metricflow_rows if row[key][:10] in expected}
+    assert set(got) == set(expected) and expected
+    for day, values in expected.items():
+        assert got[day] == pytest.approx(tuple(math.nan if v is None else float(v) for v in values), nan_ok=True), day
+
+
+def test_metricflow_validates_the_semantic_layer_against_the_warehouse(metricflow):
+    run, _, _ = metricflow
+    result = run("validate-configs")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "ERRORS: 0" in result.stdout and "against data warehouse" in result.stdout
+
+
+def test_engagement_metrics_equal_engagement_daily(metricflow):
+    _, query, warehouse = metricflow
+    metrics = ["dau", "wau", "mau", "stickiness", "engagement_rate", "bounce_rate", "conversion_rate"]
+    rows = query(metrics, ["metric_time__day"])
+    assert_same(rows, "metric_time__day", metrics, mart(warehouse, f"select activity_date, {', '.join(metrics)} "
+                                                                   "from marts.engagement_daily"))
+
+
+def test_revenue_metrics_equal_mrr_monthly_and_acquisition_cac(metricflow):
+    _, query, warehouse = metricflow
+    rows = query(["mrr", "nrr", "customer_churn_rate"], ["metric_time__month"])
+    assert_same(rows, "metric_time__month", ["mrr", "nrr", "customer_churn_rate"], mart(
+        warehouse, "select month_start, end_mrr, net_revenue_retention, customer_churn_rate from marts.mrr_monthly"))
+    rows = query(["cac"], ["metric_time__month", "channel_month__acquisition_channel"])
+    by_channel = {f"{row['metric_time__month'][:10]} {row['channel_month__acquisition_channel']}": row for row in rows}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        expected = dict(con.execute("select strftime(month_start, '%Y-%m-%d') || ' ' || acquisition_channel, cac "
+                                    "from marts.acquisition_cac").fetchall())
+    assert set(by_channel) == set(expected)
+    for key, cac in expected.items():
+        assert number(by_channel[key]["cac"]) == pytest.approx(math.nan if cac is None else float(cac), nan_ok=True), key
+
+
+def test_survey_metrics_equal_the_all_rows_of_the_nps_and_csat_marts(metricflow):
+    _, query, warehouse = metricflow
+    rows = query(["nps", "csat"], ["metric_time__month"])
+    expected = mart(warehouse, """
+        select nps.response_month, nps.nps, csat.csat
+        from marts.fct_nps_monthly as nps
+        full join marts.fct_csat_monthly as csat
+          on csat.response_month = nps.response_month and csat.dimension = 'all'
+        where nps.dimension = 'all'""")
+    assert_same(rows, "metric_time__month", ["nps", "csat"], expected)
+
+
+def test_retention_equals_retention_cohorts(metricflow):
+    _, query, warehouse = metricflow
+    rows = query(["retention_on_period", "retention_on_or_after_period"],
+                 ["cohort__cohort_start__day", "cohort__granularity", "cohort__period_number"])
+    got = {(row["cohort__cohort_start__day"][:10], row["cohort__granularity"], int(row["cohort__period_number"])):
+           (number(row["retention_on_period"]), number(row["retention_on_or_after_period"])) for row in rows}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        expected = {(str(start)[:10], granularity, period): (on, on_or_after) for start, granularity, period, on, on_or_after
+                    in con.execute("select cohort_start, granularity, period_number, retention_on_period, "
+                                   "retention_on_or_after_period from marts.retention_cohorts").fetchall()}
+    assert got.keys() == expected.keys() and expected
+    for key, values in expected.items():
+        assert got[key] == pytest.approx(values), key
+
+
+def test_clv_metrics_equal_the_average_over_dim_customers(metricflow):
+    _, query, warehouse = metricflow
+    rows = query(["historical_clv", "predictive_clv"], ["customer__country"])
+    got = {row["customer__country"]: (number(row["historical_clv"]), number(row["predictive_clv"])) for row in rows}
+    expected = mart(warehouse, "select country, avg(historical_clv), avg(predictive_clv) from marts.dim_customers group by country")
+    assert got.keys() == expected.keys()
+    for country, values in expected.items():
+        assert got[country] == pytest.approx(tuple(float(v) for v in values)), country
