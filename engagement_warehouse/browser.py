@@ -25,10 +25,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def find_chromium() -> str | None:
+    return next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+
+
 def chromium_path() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if found := shutil.which(name):
-            return found
+    if found := find_chromium():
+        return found
     raise RuntimeError("no Chromium on PATH; install the Debian package `chromium` (make test does)")
 
 

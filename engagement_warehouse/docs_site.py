@@ -13,14 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from engagement_warehouse.settings import PROJECT_ROOT, WarehouseSettings
-
-DBT = str(Path(sys.executable).with_name("dbt"))
-
-
-def dbt_command(*args: str, target_path: Path) -> list[str]:
-    return [DBT, *args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT),
-            "--target-path", str(target_path)]
+from engagement_warehouse.settings import PROJECT_ROOT, WarehouseSettings, dbt_command
 
 
 def generate(target_path: Path, env: dict[str, str] | None = None) -> Path:

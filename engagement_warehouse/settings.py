@@ -8,11 +8,20 @@ Nothing here is read at import time: call :meth:`WarehouseSettings.from_env`.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# The dbt installed beside this interpreter, so a venv works without being activated.
+DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
+
+
+def dbt_command(*args: str, target_path: Path | None = None) -> list[str]:
+    """A dbt invocation on this project with its profiles.yml, whatever the current directory."""
+    target = ["--target-path", str(target_path)] if target_path is not None else []
+    return [str(DBT_EXECUTABLE), *args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT), *target]
 
 RAW_TABLES = (
     "events",

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from functools import cache
-from pathlib import Path
 
 from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource, DbtProject
 
-from engagement_warehouse.settings import PROJECT_ROOT, WarehouseSettings
+from engagement_warehouse.settings import DBT_EXECUTABLE, PROJECT_ROOT, WarehouseSettings
 
 
 # Everything that opens the warehouse file shares this pool; orchestration/dagster.yaml limits it to 1.
@@ -29,16 +27,11 @@ def _newest_dbt_source_mtime() -> float:
     return newest
 
 
-def _venv_dbt() -> Path:
-    """The dbt installed beside this interpreter, so a venv works without being activated."""
-    return Path(sys.executable).with_name("dbt")
-
-
 @cache
 def dbt_project() -> DbtProject:
-    if shutil.which("dbt") is None and _venv_dbt().exists():
+    if shutil.which("dbt") is None and DBT_EXECUTABLE.exists():
         # dagster-dbt's manifest preparation looks for `dbt` on PATH.
-        os.environ["PATH"] = f"{_venv_dbt().parent}{os.pathsep}{os.environ.get('PATH', '')}"
+        os.environ["PATH"] = f"{DBT_EXECUTABLE.parent}{os.pathsep}{os.environ.get('PATH', '')}"
     project = DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT)
     project.prepare_if_dev()
     manifest = project.manifest_path
@@ -60,5 +53,5 @@ def dbt_resource() -> DbtCliResource:
     return DbtCliResource(
         project_dir=dbt_project(),
         profiles_dir=str(PROJECT_ROOT),
-        dbt_executable=str(_venv_dbt()) if _venv_dbt().exists() else (shutil.which("dbt") or "dbt"),
+        dbt_executable=str(DBT_EXECUTABLE) if DBT_EXECUTABLE.exists() else (shutil.which("dbt") or "dbt"),
     )

@@ -1,6 +1,5 @@
 import os
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -8,11 +7,10 @@ import pytest
 from dagster import materialize
 
 from engagement_warehouse.generator.cli import generate
-from engagement_warehouse.settings import PROJECT_ROOT
+from engagement_warehouse.settings import PROJECT_ROOT, dbt_command
 from orchestration.definitions import defs
 from orchestration.partitions import whole_landing_tags
 
-DBT = str(Path(sys.executable).with_name("dbt"))
 # Plain dbt builds everything up to the Python statistics; the marts after them need Dagster.
 BUILD_UP_TO_STATISTICS = ("build", "--exclude", "source:statistics+")
 
@@ -31,8 +29,7 @@ def warehouse_env(tmp: Path, landing: Path) -> dict[str, str]:
 
 def run_dbt(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     Path(env["EW_WAREHOUSE_PATH"]).parent.mkdir(parents=True, exist_ok=True)
-    return subprocess.run([DBT, *args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT),
-                           "--target-path", str(Path(env["EW_DUCKDB_TEMP_DIR"]).parent / "target")],
+    return subprocess.run(dbt_command(*args, target_path=Path(env["EW_DUCKDB_TEMP_DIR"]).parent / "target"),
                           env=env, capture_output=True, text=True, cwd=PROJECT_ROOT)
 
 

@@ -15,8 +15,8 @@ import pytest
 from dagster import build_sensor_context, materialize
 from dagster._core.definitions.observe import observe
 
-from conftest import DBT, generate_small, warehouse_env
-from engagement_warehouse.settings import PROJECT_ROOT
+from conftest import generate_small, warehouse_env
+from engagement_warehouse.settings import PROJECT_ROOT, dbt_command
 from orchestration.automation import new_landing_files
 from orchestration.dbt_assets import warehouse_dbt_models
 from orchestration.definitions import defs
@@ -75,8 +75,8 @@ def test_a_killed_build_leaves_the_published_file_untouched_and_readers_unblocke
     published = Path(published_once["EW_PUBLISHED_PATH"])
     before = _digest(published)
     reader = duckdb.connect(str(published), read_only=True)
-    build = subprocess.Popen([DBT, "build", "--full-refresh", "--exclude", "source:statistics+", "--project-dir", str(PROJECT_ROOT),
-                              "--profiles-dir", str(PROJECT_ROOT), "--target-path", str(published.parent.parent / "target_killed")],
+    build = subprocess.Popen(dbt_command("build", "--full-refresh", "--exclude", "source:statistics+",
+                                         target_path=published.parent.parent / "target_killed"),
                              env=published_once, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(4)
     assert build.poll() is None, "the build finished before it could be killed"

@@ -2,7 +2,6 @@
 partition the whole, and every page renders its charts with data in headless Chromium."""
 
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
+from engagement_warehouse.browser import find_chromium
 from engagement_warehouse.dashboard.queries import AUDIENCES, Filters, PublishedWarehouse, WarehouseMissing
 from engagement_warehouse.settings import PROJECT_ROOT
 
@@ -135,7 +135,7 @@ def test_the_app_tells_how_to_fix_a_missing_warehouse(tmp_path, monkeypatch):
     assert "make demo" in app.error[0].value
 
 
-@pytest.mark.skipif(not any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")),
+@pytest.mark.skipif(find_chromium() is None,
                     reason="Chromium is not installed (Debian: apt-get install chromium; `make test` installs it)")
 def test_every_page_renders_its_charts_with_data_in_a_browser(published, tmp_path):
     from engagement_warehouse.dashboard.browser_check import check_pages

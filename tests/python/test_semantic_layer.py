@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from conftest import warehouse_env
-from engagement_warehouse.settings import PROJECT_ROOT
+from engagement_warehouse.settings import PROJECT_ROOT, dbt_command
 
 MF = str(Path(sys.executable).with_name("mf"))
 
@@ -22,8 +22,7 @@ def metricflow(materialised_graph):
     env = {**warehouse_env(materialised_graph, materialised_graph / "landing"), "DBT_PROFILES_DIR": str(PROJECT_ROOT)}
     # mf reads <project>/target/semantic_manifest.json, which names relations by the warehouse file's
     # name (engagement.duckdb here as in the product), so parse exactly as the README says.
-    parsed = subprocess.run([str(Path(sys.executable).with_name("dbt")), "parse"], cwd=PROJECT_ROOT, env=env,
-                            capture_output=True, text=True)
+    parsed = subprocess.run(dbt_command("parse"), cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     assert parsed.returncode == 0, parsed.stdout[-3000:]
 
     def run(*args: str) -> subprocess.CompletedProcess:

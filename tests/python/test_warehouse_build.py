@@ -6,8 +6,7 @@ import subprocess
 
 import duckdb
 
-from conftest import DBT
-from engagement_warehouse.settings import PROJECT_ROOT, RAW_TABLES
+from engagement_warehouse.settings import PROJECT_ROOT, RAW_TABLES, dbt_command
 
 
 def _connect(env):
@@ -54,8 +53,8 @@ def test_plain_dbt_reads_and_writes_under_ew_data_dir_alone(tmp_path, small_land
     shutil.copytree(landing, tmp_path / "landing", symlinks=True)
     (tmp_path / "warehouse").mkdir()
     env = {name: value for name, value in os.environ.items() if not name.startswith("EW_")} | {"EW_DATA_DIR": str(tmp_path)}
-    result = subprocess.run([DBT, "build", "--select", "+base_marketing__marketing_spend", "--resource-type", "seed", "--resource-type", "model", "--project-dir", str(PROJECT_ROOT),
-                             "--profiles-dir", str(PROJECT_ROOT), "--target-path", str(tmp_path / "target")],
+    result = subprocess.run(dbt_command("build", "--select", "+base_marketing__marketing_spend", "--resource-type", "seed",
+                                        "--resource-type", "model", target_path=tmp_path / "target"),
                             env=env, capture_output=True, text=True, cwd=PROJECT_ROOT)
     assert result.returncode == 0, result.stdout[-3000:]
     with duckdb.connect(str(tmp_path / "warehouse" / "engagement.duckdb"), read_only=True) as con:
