@@ -76,10 +76,19 @@ class WarehouseSettings:
             memory_limit=env.get("EW_DUCKDB_MEMORY_LIMIT") or "4GB",
         )
 
+    def connect(self):
+        """A DuckDB connection to the build warehouse with the profile's settings (a file it creates stays
+        readable by DuckDB 1.4 clients)."""
+        import duckdb
+
+        self.ensure_dirs()
+        con = duckdb.connect(str(self.warehouse_path), config={
+            "storage_compatibility_version": "v1.4.0", "temp_directory": str(self.duckdb_temp_dir),
+            "threads": self.threads, "memory_limit": self.memory_limit})
+        con.execute("set TimeZone = 'UTC'")  # as the dbt profile: text casts of timestamps read the same
+        return con
+
     def ensure_dirs(self) -> None:
         for directory in (self.warehouse_path.parent, self.published_path.parent, self.duckdb_temp_dir):
             directory.mkdir(parents=True, exist_ok=True)
 
-    def missing_landing_tables(self) -> list[str]:
-        """Raw tables whose landing folder is absent or holds no parquet file."""
-        return [t for t in LANDING_TABLES if not any((self.landing_dir / t).glob("*.parquet"))]

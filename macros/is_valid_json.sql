@@ -1,4 +1,4 @@
-{#- True when the text parses as JSON. -#}
+{#- True when the text parses as strict JSON: NaN and Infinity are not JSON values (RFC 8259). -#}
 {% macro is_valid_json(column) -%}
     {{ return(adapter.dispatch('is_valid_json', 'engagement_warehouse')(column)) }}
 {%- endmacro %}
@@ -8,5 +8,11 @@
 {%- endmacro %}
 
 {% macro duckdb__is_valid_json(column) -%}
-    coalesce(json_valid({{ column }}), false)
+    -- DuckDB's parser accepts NaN/Infinity; look for them as values (outside strings) in the normalised text.
+    -- (json() raises on invalid text, so it only sees what json_valid accepted.)
+    case
+        when not coalesce(json_valid({{ column }}), false) then false
+        when not regexp_matches({{ column }}, 'nan|inf', 'i') then true
+        else not regexp_matches(json({{ column }}), '[:,\[]-?(nan|inf|infinity)[,}\]]', 'i')
+    end
 {%- endmacro %}

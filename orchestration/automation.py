@@ -22,12 +22,13 @@ daily_refresh = build_schedule_from_partitioned_job(
 
 
 def landing_files_after(cursor: str | None) -> list[tuple[int, str]]:
-    """(mtime_ns, path) of every load file newer than the cursor, oldest first."""
+    """(mtime_ns, path) of every file in a table folder newer than the cursor, oldest first (the preflight
+    decides whether it is read)."""
     landing = WarehouseSettings.from_env().landing_dir
     mtime_ns, _, path = (cursor or "0|").partition("|")
     seen = (int(mtime_ns), path)
     files = [(f.stat().st_mtime_ns, str(f.relative_to(landing))) for table in LANDING_TABLES
-             for f in landing.joinpath(table).glob("*.parquet")]
+             for f in landing.joinpath(table).rglob("*") if f.is_file()]
     return sorted(f for f in files if f > seen)
 
 

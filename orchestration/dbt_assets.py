@@ -10,7 +10,7 @@ Python statistics, dbt source `statistics`).
 
 from datetime import timedelta
 
-from dagster import AssetExecutionContext, BackfillPolicy, Failure, FreshnessPolicy
+from dagster import AssetExecutionContext, BackfillPolicy, FreshnessPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.partitions import dbt_partition_vars, event_days
@@ -51,13 +51,6 @@ class WarehouseTranslator(DagsterDbtTranslator):
             pool=WAREHOUSE_POOL, dagster_dbt_translator=WarehouseTranslator())
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     settings = warehouse.settings()
-    missing = settings.missing_landing_tables()
-    if missing:
-        raise Failure(
-            f"No parquet files for {', '.join(missing)} under {settings.landing_dir}. Generate demo data with "
-            "`make data` (or python -m engagement_warehouse.generator), or point EW_LANDING_DIR at your landing folder."
-        )
-    settings.ensure_dirs()
     manifest = settings.landing_dir / "_generator" / "injected_faults.parquet"
     yield from dbt.cli(dbt_build_args(manifest.exists()), context=context).stream()
 

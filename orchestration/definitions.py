@@ -5,13 +5,13 @@ from dagster import Definitions, in_process_executor
 from orchestration.audience_exports import audience_exports
 from orchestration.automation import daily_refresh, new_landing_files, refresh_warehouse
 from orchestration.dbt_assets import engagement_dbt_marts, event_dbt_models, statistics_dbt_marts, warehouse_dbt_models
-from orchestration.landing import landing_sources
+from orchestration.landing import landing_preflight
 from orchestration.publish import published_warehouse
 from orchestration.resources import WarehouseResource, dbt_resource
 from orchestration.stats_assets import statistics_assets
 
 defs = Definitions(
-    assets=[*landing_sources, warehouse_dbt_models, event_dbt_models, engagement_dbt_marts, *statistics_assets,
+    assets=[landing_preflight, warehouse_dbt_models, event_dbt_models, engagement_dbt_marts, *statistics_assets,
             statistics_dbt_marts, audience_exports, published_warehouse],
     jobs=[refresh_warehouse],
     schedules=[daily_refresh],

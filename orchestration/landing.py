@@ -1,30 +1,46 @@
-"""Raw landing tables as observable source assets: each observation reports the load files and rows."""
+"""The landing folder as the graph's first step: the preflight checks every file and makes the views dbt reads.
 
-import hashlib
+One asset per landing table (the keys of the dbt sources, so every staging model depends on its table) plus
+the preflight's two ledgers; all are made in one step. Files that break the contract are set aside and
+reported, never fatal; only a landing folder with no readable file at all stops the run.
+"""
 
-import pyarrow.parquet as pq
-from dagster import AssetKey, DataVersion, ObserveResult, observable_source_asset
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, MaterializeResult, multi_asset
 
-from engagement_warehouse.settings import LANDING_TABLES, WarehouseSettings
+from engagement_warehouse.landing.contract import LANDING_SCHEMA, landing_contract
+from engagement_warehouse.landing.preflight import EmptyLandingError, run_preflight
+from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
-# The dbt source each landing folder belongs to, so these keys are the dbt assets' upstreams.
-SOURCE_OF_TABLE = {"events": "app", "customers": "app", "subscriptions": "billing", "orders": "billing",
-                   "survey_responses": "feedback", "reviews": "feedback", "marketing_spend": "marketing",
-                   "messages": "marketing", "erasure_requests": "privacy"}
-
-
-def _landing_source(table: str):
-    @observable_source_asset(key=AssetKey([SOURCE_OF_TABLE[table], table]), group_name="landing",
-                             description=f"Load files under <EW_LANDING_DIR>/{table}/ (one parquet file per daily load).")
-    def landing_table() -> ObserveResult:
-        files = sorted(WarehouseSettings.from_env().landing_dir.joinpath(table).glob("*.parquet"))
-        stats = [f.stat() for f in files]
-        fingerprint = hashlib.sha256("".join(f"{f.name}:{st.st_size}:{st.st_mtime_ns};" for f, st in zip(files, stats)).encode())
-        rows = sum(pq.read_metadata(f).num_rows for f in files)
-        return ObserveResult(data_version=DataVersion(fingerprint.hexdigest()[:16]),
-                             metadata={"files": len(files), "rows": rows, "latest_file": files[-1].name if files else ""})
-
-    return landing_table
+LEDGERS = {"load_files": "Every file under a table folder, read or set aside with its reason.",
+           "preflight_findings": "Every problem the preflight found, with file, column and fix."}
 
 
-landing_sources = [_landing_source(table) for table in LANDING_TABLES]
+def _specs() -> list[AssetSpec]:
+    specs = [AssetSpec(AssetKey([table.source, table.name]), group_name="landing",
+                       description=f"Load files under <EW_LANDING_DIR>/{table.name}/ (parquet or CSV) that passed the "
+                                   f"preflight, as the view {LANDING_SCHEMA}.{table.name}. {table.description}")
+             for table in landing_contract().values()]
+    return specs + [AssetSpec(AssetKey([LANDING_SCHEMA, name]), group_name="landing", description=text)
+                    for name, text in LEDGERS.items()]
+
+
+@multi_asset(specs=_specs(), pool=WAREHOUSE_POOL, name="landing_preflight",
+             description="Checks every landing file against the contract (README, Your own data) and exposes what passed.")
+def landing_preflight(context: AssetExecutionContext, warehouse: WarehouseResource):
+    settings = warehouse.settings()
+    try:
+        with settings.connect() as con:
+            report = run_preflight(settings.landing_dir, con)
+    except EmptyLandingError as error:
+        raise Failure(str(error)) from error
+    for finding in report.findings:
+        (context.log.warning if finding.severity != "note" else context.log.info)(str(finding))
+    for table in landing_contract().values():
+        files = [f for f in report.files if f.table_name == table.name]
+        read = [f for f in files if f.is_read]
+        yield MaterializeResult(asset_key=AssetKey([table.source, table.name]), metadata={
+            "files_read": len(read), "files_set_aside": len(files) - len(read),
+            "rows_read": sum(f.row_count or 0 for f in read),
+            "findings": "\n".join(str(f) for f in report.findings if f.table_name == table.name) or "none"})
+    for name in LEDGERS:
+        yield MaterializeResult(asset_key=AssetKey([LANDING_SCHEMA, name]))

@@ -2,10 +2,13 @@
 
 import json
 import os
-import re
+import warnings
+from datetime import date
 
+import duckdb
 from dagster import DailyPartitionsDefinition
 
+from engagement_warehouse.landing.preflight import check_landing, write_landing
 from engagement_warehouse.settings import WarehouseSettings
 
 # First partition; set EW_PARTITIONS_START (YYYY-MM-DD) to your oldest events.
@@ -19,16 +22,34 @@ def dbt_partition_vars(start: str, end: str) -> str:
     return json.dumps({"event_date_from": start, "event_date_to": end})
 
 
-def landing_days() -> list[str]:
-    """Dates of the daily load files in the events landing folder, oldest first."""
-    folder = WarehouseSettings.from_env().landing_dir / "events"
-    return sorted(f.stem for f in folder.glob("*.parquet") if re.fullmatch(r"\d{4}-\d{2}-\d{2}", f.stem))
+def landed_event_dates() -> tuple[date, date] | None:
+    """First and last event date (UTC) of the landed events that pass the preflight, whatever the files are
+    called; None without events. The preflight runs on an in-memory database: nothing is written."""
+    settings = WarehouseSettings.from_env()
+    with duckdb.connect() as con:
+        con.execute("set TimeZone = 'UTC'")
+        write_landing(con, check_landing(settings.landing_dir, con))
+        first, last = con.execute(
+            "select min(day), max(day) from (select cast(try_cast(client_timestamp as timestamptz) as date) as day "
+            "from landing.events) where day >= cast(? as date) and day <= current_date + 1",
+            [os.environ.get("EW_EARLIEST_PLAUSIBLE_DATE", "2000-01-01")]).fetchone()
+    return (first, last) if first else None
 
 
 def whole_landing_tags() -> dict[str, str]:
-    """Run tags that materialise every landed day as one run (the demo, tests, first loads)."""
-    days = landing_days()
-    if not days:
-        raise ValueError(f"no daily event loads under {WarehouseSettings.from_env().landing_dir / 'events'}; "
-                         "generate demo data with `make data` or set EW_LANDING_DIR")
-    return {RANGE_START_TAG: days[0], RANGE_END_TAG: days[-1]}
+    """Run tags that materialise every landed event day as one run (make build, the demo, tests, first loads).
+
+    The range is the landed events' first to last date, clipped to the partitions: days before
+    EW_PARTITIONS_START are built by this run (a first build takes every event) but have no partition
+    of their own, so a warning names the variable. Without events the last partition stands in.
+    """
+    first_partition = date.fromisoformat(event_days.get_first_partition_key())
+    last_partition = date.fromisoformat(event_days.get_last_partition_key())
+    dates = landed_event_dates()
+    first, last = dates or (last_partition, last_partition)
+    if first < first_partition:
+        warnings.warn(f"the landed events start on {first}, before the first daily partition {first_partition}: "
+                      f"set EW_PARTITIONS_START={first} to give every day a partition (later runs reprocess by partition).",
+                      stacklevel=2)
+    first, last = min(max(first, first_partition), last_partition), min(max(last, first_partition), last_partition)
+    return {RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()}

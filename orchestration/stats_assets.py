@@ -51,13 +51,26 @@ def _settings(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def _fit_or_fail(model: str, fit, *args):
+    """The fit, or None when the data cannot identify the model (ValueError: too little or invalid input),
+    so the rest still publishes; an optimiser failure on usable data stops the run and keeps the old table."""
     try:
         return fit(*args)
-    except (FitError, ValueError) as error:
+    except ValueError:
+        raise
+    except FitError as error:
         raise Failure(f"{model} fit failed, previous table kept: {error}") from error
 
 
 # ---------------------------------------------------------------- surveys
+
+# Explicit column types: without any survey answer the numpy columns are empty and carry no type of their own.
+_GROUP_FIELDS = [("response_month", pa.timestamp("us")), ("dimension", pa.string()), ("dimension_value", pa.string())]
+_NPS_SCHEMA = pa.schema(_GROUP_FIELDS + [
+    ("respondents", pa.int64()), ("promoters", pa.int64()), ("passives", pa.int64()), ("detractors", pa.int64()),
+    ("nps", pa.float64()), ("nps_lower", pa.float64()), ("nps_upper", pa.float64()), ("is_small_sample", pa.bool_())])
+_CSAT_SCHEMA = pa.schema(_GROUP_FIELDS + [
+    ("answers", pa.int64()), ("satisfied", pa.int64()), ("csat", pa.float64()), ("csat_lower", pa.float64()),
+    ("csat_upper", pa.float64()), ("is_small_sample", pa.bool_())])
 
 
 def _survey_counts(con: duckdb.DuckDBPyConnection, survey_type: str, latest_only: bool, count_columns: str) -> dict[str, np.ndarray]:
@@ -86,7 +99,7 @@ def nps_summary(context: AssetExecutionContext, warehouse: WarehouseResource) ->
             "passives": n - promoters - detractors, "detractors": detractors,
             "nps": 100.0 * (promoters - detractors) / n, "nps_lower": lower, "nps_upper": upper,
             "is_small_sample": n < surveys.SMALL_SAMPLE,
-        })
+        }, schema=_NPS_SCHEMA)
         _replace_table(con, "nps_summary", rows)
     overall = rows.filter(pc.equal(rows["dimension"], "all"))
     return MaterializeResult(metadata={"rows": rows.num_rows, "months": overall.num_rows,
@@ -106,7 +119,7 @@ def csat_summary(context: AssetExecutionContext, warehouse: WarehouseResource) -
             "dimension_value": counts["dimension_value"], "answers": n, "satisfied": satisfied,
             "csat": satisfied / n, "csat_lower": lower, "csat_upper": upper,
             "is_small_sample": n < surveys.SMALL_SAMPLE,
-        })
+        }, schema=_CSAT_SCHEMA)
         _replace_table(con, "csat_summary", rows)
     return MaterializeResult(metadata={"rows": rows.num_rows})
 
@@ -202,6 +215,9 @@ where not lifecycles.has_churned and fits.fit_status = 'fitted'
 """
 
 
+ORDER_VALUE_COLUMNS = ("p_alive", "expected_purchases", "expected_order_value_usd", "order_clv_usd")
+
+
 @asset(pool=WAREHOUSE_POOL, key=AssetKey([SCHEMA, "customer_clv_predictions"]),
        deps=[AssetKey("int_customer_purchase_summary"), AssetKey("int_subscription_lifecycles"),
              AssetKey([SCHEMA, "subscription_retention_fits"]), AssetKey(["reference", "reporting_settings"])],
@@ -213,20 +229,31 @@ def customer_clv_predictions(context: AssetExecutionContext, warehouse: Warehous
         margin, monthly_rate, horizon = float(settings["gross_margin"]), float(settings["monthly_discount_rate"]), int(settings["clv_horizon_months"])
         buyers = con.execute(BUYERS_SQL).fetchnumpy()
         x, t_x, big_t, spend = buyers["frequency"], buyers["recency_weeks"], buyers["age_weeks"], buyers["mean_repeat_spend_usd"]
-        purchase_fit = _fit_or_fail("BG/NBD", bg_nbd.fit, x, t_x, big_t)
         repeat = (x > 0) & (spend > 0)
-        spend_fit = _fit_or_fail("Gamma-Gamma", gamma_gamma.fit, x[repeat], spend[repeat])
-        purchases, spend_params = bg_nbd.BgNbdParams.from_fit(purchase_fit), gamma_gamma.GammaGammaParams.from_fit(spend_fit)
+        try:
+            purchase_fit = _fit_or_fail("BG/NBD", bg_nbd.fit, x, t_x, big_t)
+            spend_fit = _fit_or_fail("Gamma-Gamma", gamma_gamma.fit, x[repeat], spend[repeat])
+        except ValueError as not_identified:
+            # e.g. no orders landed: order values stay null, subscription values and every other asset go on
+            purchase_fit = spend_fit = None
+            order_model_status = f"not fitted: {not_identified} (int_customer_purchase_summary has {len(x)} customers, " \
+                                 f"{int(repeat.sum())} with repeat orders)"
+            context.log.warning(f"BG/NBD x Gamma-Gamma order model {order_model_status}")
         horizon_weeks = horizon * clv.WEEKS_PER_MONTH
-        order_rows = pa.table({
-            "customer_key": buyers["customer_key"],
-            "frequency": x, "recency_weeks": t_x, "age_weeks": big_t,
-            "p_alive": bg_nbd.probability_alive(purchases, x, t_x, big_t),
-            "expected_purchases": bg_nbd.expected_purchases(purchases, horizon_weeks, x, t_x, big_t),
-            "expected_order_value_usd": gamma_gamma.expected_mean_spend(spend_params, x, spend),
-            "order_clv_usd": clv.predictive_clv(purchases, spend_params, x, t_x, big_t, spend,
-                                                horizon_months=horizon, monthly_discount_rate=monthly_rate, margin=margin),
-        })
+        order_values = {name: pa.nulls(len(x), pa.float64()) for name in ORDER_VALUE_COLUMNS}
+        if purchase_fit is not None:
+            order_model_status = "fitted"
+            purchases, spend_params = bg_nbd.BgNbdParams.from_fit(purchase_fit), gamma_gamma.GammaGammaParams.from_fit(spend_fit)
+            order_values = {
+                "p_alive": bg_nbd.probability_alive(purchases, x, t_x, big_t),
+                "expected_purchases": bg_nbd.expected_purchases(purchases, horizon_weeks, x, t_x, big_t),
+                "expected_order_value_usd": gamma_gamma.expected_mean_spend(spend_params, x, spend),
+                "order_clv_usd": clv.predictive_clv(purchases, spend_params, x, t_x, big_t, spend,
+                                                    horizon_months=horizon, monthly_discount_rate=monthly_rate, margin=margin),
+            }
+        order_rows = pa.table({"customer_key": pa.array(buyers["customer_key"], pa.string()),
+                               "frequency": x, "recency_weeks": t_x, "age_weeks": big_t,
+                               **{name: pa.array(values, pa.float64()) for name, values in order_values.items()}})
         active = con.execute(ACTIVE_SUBSCRIPTIONS_SQL).fetchnumpy()
         derl = sbg.discounted_expected_residual_lifetime(sbg.SbgParams(active["alpha"], active["beta"]),
                                                          active["paid_renewals"], active["period_discount_rate"])
@@ -252,8 +279,9 @@ def customer_clv_predictions(context: AssetExecutionContext, warehouse: Warehous
         con.unregister("subscription_rows")
         _replace_table(con, "customer_clv_predictions", rows)
     return MaterializeResult(metadata={
-        **{f"bg_nbd_{k}": v for k, v in purchase_fit.as_metadata().items()},
-        **{f"gamma_gamma_{k}": v for k, v in spend_fit.as_metadata().items()},
+        "order_model": order_model_status,
+        **({f"bg_nbd_{k}": v for k, v in purchase_fit.as_metadata().items()} if purchase_fit else {}),
+        **({f"gamma_gamma_{k}": v for k, v in spend_fit.as_metadata().items()} if spend_fit else {}),
         "customers": rows.num_rows, "horizon_months": horizon, "monthly_discount_rate": monthly_rate, "gross_margin": margin,
     })
 

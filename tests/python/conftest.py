@@ -1,5 +1,6 @@
 import os
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -27,8 +28,17 @@ def warehouse_env(tmp: Path, landing: Path) -> dict[str, str]:
             "EW_DUCKDB_THREADS": "2", "EW_DUCKDB_MEMORY_LIMIT": "2GB"}
 
 
+def run_preflight(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`make preflight` (python -m engagement_warehouse.landing): the landing views a plain dbt build reads."""
+    return subprocess.run([sys.executable, "-m", "engagement_warehouse.landing"], env=env, capture_output=True, text=True,
+                          cwd=PROJECT_ROOT)
+
+
 def run_dbt(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    Path(env["EW_WAREHOUSE_PATH"]).parent.mkdir(parents=True, exist_ok=True)
+    """The preflight, then dbt, as a user runs plain dbt on their landing folder."""
+    preflight = run_preflight(env)
+    if preflight.returncode != 0:
+        return preflight
     return subprocess.run(dbt_command(*args, target_path=Path(env["EW_DUCKDB_TEMP_DIR"]).parent / "target"),
                           env=env, capture_output=True, text=True, cwd=PROJECT_ROOT)
 

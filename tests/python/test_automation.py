@@ -13,7 +13,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from dagster import build_sensor_context, materialize
-from dagster._core.definitions.observe import observe
 
 from conftest import generate_small, warehouse_env
 from engagement_warehouse.settings import PROJECT_ROOT, dbt_command
@@ -21,7 +20,7 @@ from orchestration.automation import new_landing_files
 from orchestration.dbt_assets import warehouse_dbt_models
 from orchestration.definitions import defs
 from orchestration.partitions import whole_landing_tags
-from orchestration.landing import landing_sources
+from orchestration.landing import landing_preflight
 
 
 def _use(env: dict[str, str], monkeypatch) -> None:
@@ -44,16 +43,18 @@ def test_the_sensor_requests_one_run_per_new_load_file_and_never_again(tmp_path,
     assert new_landing_files(build_sensor_context(cursor=third.run_key)).skip_message == "no new load files"
 
 
-def test_observing_the_landing_reports_files_and_rows(tmp_path, monkeypatch):
+def test_the_landing_preflight_reports_files_and_rows_per_table(tmp_path, monkeypatch):
     landing = tmp_path / "landing"
     truth = generate_small(landing, customers=30, days=3)
+    (landing / "orders" / "broken.parquet").write_bytes(b"PAR1 not really")
     _use(warehouse_env(tmp_path, landing), monkeypatch)
-    result = observe(landing_sources)
-    observed = {e.asset_key.to_user_string(): e.event_specific_data.asset_observation.metadata
-                for e in result.get_asset_observation_events()}
-    assert observed["app/events"]["files"].value == 3
-    assert observed["app/events"]["rows"].value == truth["raw_rows"]["events"]
-    assert observed["billing/orders"]["rows"].value == truth["raw_rows"]["orders"]
+    result = materialize([landing_preflight], resources=defs.resources)
+    reported = {e.asset_key.to_user_string(): e.materialization.metadata for e in result.get_asset_materialization_events()}
+    assert reported["app/events"]["files_read"].value == 3
+    assert reported["app/events"]["rows_read"].value == truth["raw_rows"]["events"]
+    assert reported["billing/orders"]["rows_read"].value == truth["raw_rows"]["orders"]
+    assert reported["billing/orders"]["files_set_aside"].value == 1
+    assert "orders/broken.parquet" in reported["billing/orders"]["findings"].value
 
 
 def _digest(path: Path) -> str:

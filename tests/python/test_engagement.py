@@ -9,7 +9,7 @@ from conftest import generate_small, run_dbt, warehouse_env
 from orchestration.benchmark import land
 from orchestration.dbt_assets import engagement_dbt_marts, event_dbt_models, warehouse_dbt_models
 from orchestration.definitions import defs
-from orchestration.landing import landing_sources
+from orchestration.landing import landing_preflight
 from orchestration.partitions import RANGE_END_TAG, RANGE_START_TAG
 
 ENGAGEMENT_MARTS = ("fct_events", "fct_sessions", "person_daily_activity", "engagement_daily",
@@ -101,7 +101,7 @@ def test_a_three_day_partitioned_backfill_after_earlier_days_equals_a_full_build
     for name, value in env.items():
         if name.startswith("EW_"):
             monkeypatch.setenv(name, value)
-    assets = [*landing_sources, warehouse_dbt_models, event_dbt_models, engagement_dbt_marts]
+    assets = [landing_preflight, warehouse_dbt_models, event_dbt_models, engagement_dbt_marts]
     for first, last in ((days[0], days[4]), (days[5], days[7])):
         for day in days[days.index(first):days.index(last) + 1]:
             land(tmp_path / "all", tmp_path / "landed", [day])

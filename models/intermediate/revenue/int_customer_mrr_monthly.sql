@@ -10,10 +10,6 @@ clock as (
     select * from {{ ref('int_reporting_clock') }}
 ),
 
-month_numbers as (
-    {{ dbt.generate_series(1200) }}
-),
-
 bounds as (
     select
         {{ dbt.date_trunc('month', 'min(states.valid_from)') }} as first_month,
@@ -25,11 +21,9 @@ bounds as (
 
 months as (
     select
-        {{ dbt.dateadd('month', 'month_numbers.generated_number - 1', 'bounds.first_month') }} as month_start,
+        {{ series('bounds.first_month', 'bounds.reporting_month', 'interval 1 month') }} as month_start,
         bounds.as_of_at
-    from month_numbers
-    cross join bounds
-    where {{ dbt.dateadd('month', 'month_numbers.generated_number - 1', 'bounds.first_month') }} <= bounds.reporting_month
+    from bounds
 ),
 
 month_ends as (

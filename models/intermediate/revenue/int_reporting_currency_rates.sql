@@ -19,6 +19,7 @@ reporting_currency as (
 
 select
     currency_rates.currency,
-    currency_rates.usd_per_unit / reporting_currency.usd_per_unit as reporting_per_unit
+    -- a decimal, so money converted with it sums exactly (float sums differ in the last digit run to run)
+    cast(currency_rates.usd_per_unit / reporting_currency.usd_per_unit as decimal(18, 8)) as reporting_per_unit
 from currency_rates
 cross join reporting_currency

@@ -17,8 +17,8 @@ clock as (
 ordered as (
     select
         changes.*,
-        lag(changes.status) over (partition by changes.subscription_id order by changes.effective_at) as previous_status,
-        lead(changes.effective_at) over (partition by changes.subscription_id order by changes.effective_at) as next_change_at,
+        lag(changes.status) over (partition by changes.subscription_id order by changes.effective_at, changes.change_type) as previous_status,
+        lead(changes.effective_at) over (partition by changes.subscription_id order by changes.effective_at, changes.change_type) as next_change_at,
         -- Cancels strictly before this row: 0 during the first lifecycle, 1 after a reactivation, ...
         coalesce(sum(case when changes.change_type = 'canceled' then 1 else 0 end) over (
             partition by changes.subscription_id order by changes.effective_at

@@ -1,4 +1,4 @@
--- One row: the as-of moment of customer-base statistics (see var as_of_date).
+-- One row: the as-of moment of customer-base statistics (see var as_of_date; events count when nothing else landed).
 with
 
 latest_activity as (
@@ -7,12 +7,17 @@ latest_activity as (
     select max(effective_at) from {{ ref('stg_billing__subscriptions') }}
     union all
     select max(responded_at) from {{ ref('stg_feedback__survey_responses') }}
+),
+
+latest_event as (
+    select max(event_at) as latest_at from {{ ref('stg_app__events') }}
 )
 
 select
     {% if var('as_of_date') %}
         cast('{{ var("as_of_date") }}' as timestamp) as as_of_at
     {% else %}
-        {{ dbt.dateadd('day', 1, dbt.date_trunc('day', 'max(latest_at)')) }} as as_of_at
+        {{ dbt.dateadd('day', 1, dbt.date_trunc('day', 'coalesce(max(latest_activity.latest_at), max(latest_event.latest_at))')) }} as as_of_at
     {% endif %}
 from latest_activity
+cross join latest_event

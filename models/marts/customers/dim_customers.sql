@@ -12,12 +12,13 @@ scored as (
         {{ dbt.datediff('last_active_date', 'cast(as_of_at as date)', 'day') }} as days_since_last_active,
         {{ dbt.datediff('cast(signed_up_at as date)', 'cast(as_of_at as date)', 'day') }} as days_since_signup,
         -- RFM quintiles among paying customers, 5 = best: most recent activity, most payments, most revenue.
+        -- Ties split by customer_key, so a rebuild puts every customer in the same quintile.
         case when first_paid_at is not null then ntile(5) over (
-            partition by first_paid_at is not null order by last_active_date nulls first) end as recency_score,
+            partition by first_paid_at is not null order by last_active_date nulls first, customer_key) end as recency_score,
         case when first_paid_at is not null then ntile(5) over (
-            partition by first_paid_at is not null order by payments) end as frequency_score,
+            partition by first_paid_at is not null order by payments, customer_key) end as frequency_score,
         case when first_paid_at is not null then ntile(5) over (
-            partition by first_paid_at is not null order by historical_clv) end as monetary_score
+            partition by first_paid_at is not null order by historical_clv, customer_key) end as monetary_score
     from profile
 )
 

@@ -18,19 +18,13 @@ customers as (
     select * from {{ ref('stg_app__customers') }}
 ),
 
-day_numbers as (
-    {{ dbt.generate_series(20000) }}
-),
-
 bounds as (
     select min(activity_date) as first_date, max(activity_date) as last_date from person_days
 ),
 
 days as (
-    select cast({{ dbt.dateadd('day', 'day_numbers.generated_number - 1', 'bounds.first_date') }} as date) as activity_date
-    from day_numbers
-    cross join bounds
-    where {{ dbt.dateadd('day', 'day_numbers.generated_number - 1', 'bounds.first_date') }} <= bounds.last_date
+    select cast({{ series('bounds.first_date', 'bounds.last_date', 'interval 1 day') }} as date) as activity_date
+    from bounds
 ),
 
 -- Rolling distinct persons without a self-join: an active day d covers the trailing windows

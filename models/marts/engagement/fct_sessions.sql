@@ -108,7 +108,8 @@ marked as (
         *,
         case
             when previous_event_at is null then true
-            when {{ dbt.datediff('previous_event_at', 'event_at', 'second') }} > {{ var('session_timeout_minutes') }} * 60 then true
+            -- exact to the sub-second: a gap of 1800.4 s is over 30 minutes (datediff counts whole-second boundaries)
+            when event_at > {{ dbt.dateadd('minute', var('session_timeout_minutes'), 'previous_event_at') }} then true
             else false
         end as is_session_start
     from gaps

@@ -21,7 +21,7 @@ first_visits as (
             person_key,
             session_start,
             channel_group,
-            row_number() over (partition by person_key order by session_start) as visit_number
+            row_number() over (partition by person_key order by session_start, session_id) as visit_number
         from sessions
     ) numbered
     where visit_number = 1

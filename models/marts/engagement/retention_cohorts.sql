@@ -10,10 +10,6 @@ person_days as (
     select * from {{ ref('person_daily_activity') }}
 ),
 
-period_numbers as (
-    {{ dbt.generate_series(1000) }}
-),
-
 granularities as (
     select 'week' as granularity
     union all
@@ -70,14 +66,12 @@ cohort_periods as (
         cohort_sizes.granularity,
         cohort_sizes.cohort_start,
         cohort_sizes.cohort_size,
-        period_numbers.generated_number - 1 as period_number
+        {{ series(0, "case cohort_sizes.granularity
+            when 'week' then cast(floor(" ~ dbt.datediff('cohort_sizes.cohort_start', 'observed_until.last_date', 'day') ~ " / 7.0) as " ~ dbt.type_int() ~ ")
+            else " ~ dbt.datediff('cohort_sizes.cohort_start', 'observed_until.last_date', 'month') ~ "
+        end") }} as period_number
     from cohort_sizes
-    cross join period_numbers
     cross join observed_until
-    where period_numbers.generated_number - 1 <= case cohort_sizes.granularity
-        when 'week' then cast(floor({{ dbt.datediff('cohort_sizes.cohort_start', 'observed_until.last_date', 'day') }} / 7.0) as {{ dbt.type_int() }})
-        else {{ dbt.datediff('cohort_sizes.cohort_start', 'observed_until.last_date', 'month') }}
-    end
 ),
 
 active_on as (

@@ -1,21 +1,37 @@
--- One row per raw table and row disposition/reason: how every landed row was accounted for.
+-- One row per raw table and row disposition/reason: how every landed row was accounted for, including the
+-- rows of files the landing preflight set aside (disposition 'set_aside', the file's reason).
 {%- set checked_models = [
     'base_app__events', 'base_app__customers', 'base_billing__subscriptions', 'base_billing__orders',
     'base_feedback__survey_responses', 'base_feedback__reviews', 'base_marketing__marketing_spend',
     'base_marketing__messages'
 ] %}
 
-with dispositions as (
+with load_files as (
+    select * from {{ source('landing', 'load_files') }}
+),
+
+dispositions as (
     {% for checked in checked_models %}
     select
         '{{ checked.split("__")[1] }}' as table_name,
         row_disposition,
         reason_code,
-        count(*) as row_count
+        count(*) as row_count,
+        count(distinct load_id) as file_count
     from {{ ref(checked) }}
     group by row_disposition, reason_code
-    {% if not loop.last %}union all{% endif %}
+    union all
     {% endfor %}
+    select
+        table_name,
+        'set_aside' as row_disposition,
+        reason_code,
+        -- an unreadable file's rows are unknown: it counts as a file with no rows
+        sum(coalesce(row_count, 0)) as row_count,
+        count(*) as file_count
+    from load_files
+    where file_status = 'set_aside'
+    group by table_name, reason_code
 )
 
 select
@@ -23,5 +39,6 @@ select
     row_disposition,
     reason_code,
     row_count,
+    file_count,
     sum(row_count) over (partition by table_name) as raw_row_count
 from dispositions

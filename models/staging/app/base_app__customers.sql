@@ -15,13 +15,18 @@ typed as (
         lower(acquisition_channel) as acquisition_channel,
         acquisition_campaign,
         nullif(trim(referred_by_customer_id), '') as referred_by_customer_id,
-        consent_email,
-        consent_push,
-        consent_sms,
-        consent_in_app,
+        {%- for channel in ['email', 'push', 'sms', 'in_app'] %}
+        {{ safe_cast('consent_' ~ channel, api.Column.translate_type('boolean')) }} as consent_{{ channel }},
+        {%- endfor %}
+        {%- for channel in ['email', 'push', 'sms', 'in_app'] %}
+        consent_{{ channel }} is not null and {{ safe_cast('consent_' ~ channel, api.Column.translate_type('boolean')) }} is null
+            {%- if not loop.last %} or{% endif %}
+        {%- endfor %}
+            as has_invalid_consent,
         {{ parse_utc_timestamp('updated_at') }} as updated_at,
         updated_at as updated_at_text,
-        {{ load_file_name('filename') }} as load_id
+        load_id,
+        load_row_number
     from source
 ),
 
@@ -30,13 +35,14 @@ checked as (
         *,
         case
             when customer_id is null then 'null_id'
-            when created_at is null or updated_at is null then 'unparseable_timestamp'
-            when updated_at > {{ future_cutoff() }} then 'future_timestamp'
+            {{ timestamp_checks('created_at') }}
+            {{ timestamp_checks('updated_at') }}
+            when has_invalid_consent then 'invalid_value'
         end as reason_code
     from typed
 )
 
 select
     *,
-    {{ row_disposition('customer_id, updated_at', 'load_id', is_erased('customer_id')) }} as row_disposition
+    {{ row_disposition('customer_id, updated_at', 'load_id, load_row_number', is_erased('customer_id')) }} as row_disposition
 from checked

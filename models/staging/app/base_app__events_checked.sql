@@ -22,7 +22,9 @@ typed as (
         lower(trim(event_type)) as event_type,
         {{ parse_utc_timestamp('client_timestamp') }} as event_at,
         client_timestamp as client_timestamp_text,
-        cast(received_at as timestamp) as received_at,
+        -- Without a collector time (an export that has none) the client time stands in.
+        coalesce({{ parse_utc_timestamp('received_at') }}, {{ parse_utc_timestamp('client_timestamp') }}) as received_at,
+        received_at is not null and {{ parse_utc_timestamp('received_at') }} is null as has_unparseable_received_at,
         page,
         referrer,
         lower(utm_source) as utm_source,
@@ -33,8 +35,8 @@ typed as (
         upper(country) as country,
         ip_address,
         properties,
-        {{ load_file_name('filename') }} as load_id,
-        file_row_number as load_row_number
+        load_id,
+        load_row_number
     from source
 ),
 
@@ -43,10 +45,11 @@ checked as (
         typed.*,
         case
             when typed.event_id is null or typed.anonymous_id is null then 'null_id'
-            when typed.event_at is null then 'unparseable_timestamp'
-            when typed.event_at > {{ future_cutoff('typed.received_at') }} then 'future_timestamp'
+            {{ timestamp_checks('typed.event_at', 'typed.received_at') }}
+            when typed.has_unparseable_received_at then 'unparseable_timestamp'
             when event_types.event_type is null then 'unknown_event_type'
-            when not {{ is_valid_json('typed.properties') }} then 'malformed_json'
+            -- No properties (null) is fine; text must be strict JSON.
+            when typed.properties is not null and not {{ is_valid_json('typed.properties') }} then 'malformed_json'
             when typed.customer_id is not null and customers.customer_id is null then 'orphan_customer'
         end as reason_code
     from typed

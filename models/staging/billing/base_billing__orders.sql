@@ -19,10 +19,11 @@ typed as (
         nullif(trim(customer_id), '') as customer_id,
         {{ parse_utc_timestamp('ordered_at') }} as ordered_at,
         ordered_at as ordered_at_text,
-        cast(amount as decimal(18, 2)) as amount,
+        {{ safe_cast('amount', 'decimal(18, 2)') }} as amount,
         upper(trim(currency)) as currency,
         lower(trim(status)) as status,
-        {{ load_file_name('filename') }} as load_id
+        load_id,
+        load_row_number
     from source
 ),
 
@@ -31,8 +32,7 @@ checked as (
         typed.*,
         case
             when typed.order_id is null then 'null_id'
-            when typed.ordered_at is null then 'unparseable_timestamp'
-            when typed.ordered_at > {{ future_cutoff() }} then 'future_timestamp'
+            {{ timestamp_checks('typed.ordered_at') }}
             when typed.amount is null or typed.amount <= 0 then 'invalid_amount'
             when currencies.currency is null then 'unknown_currency'
             when typed.status not in ('paid', 'refunded') then 'invalid_value'
@@ -47,5 +47,5 @@ checked as (
 
 select
     *,
-    {{ row_disposition('order_id', 'load_id', is_erased('customer_id')) }} as row_disposition
+    {{ row_disposition('order_id', 'load_id, load_row_number', is_erased('customer_id')) }} as row_disposition
 from checked

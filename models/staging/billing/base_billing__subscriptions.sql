@@ -19,14 +19,15 @@ typed as (
         nullif(trim(customer_id), '') as customer_id,
         lower(trim(plan_id)) as plan_id,
         lower(trim(billing_interval)) as billing_interval,
-        cast(amount as decimal(18, 2)) as amount,
+        {{ safe_cast('amount', 'decimal(18, 2)') }} as amount,
         upper(trim(currency)) as currency,
         lower(trim(status)) as status,
         lower(trim(change_type)) as change_type,
         {{ parse_utc_timestamp('effective_at') }} as effective_at,
         effective_at as effective_at_text,
         lower(cancel_reason) as cancel_reason,
-        {{ load_file_name('filename') }} as load_id
+        load_id,
+        load_row_number
     from source
 ),
 
@@ -35,8 +36,7 @@ checked as (
         typed.*,
         case
             when typed.subscription_id is null then 'null_id'
-            when typed.effective_at is null then 'unparseable_timestamp'
-            when typed.effective_at > {{ future_cutoff() }} then 'future_timestamp'
+            {{ timestamp_checks('typed.effective_at') }}
             when typed.amount is null or typed.amount < 0 then 'invalid_amount'
             when currencies.currency is null then 'unknown_currency'
             when typed.status not in ('trialing', 'active', 'canceled')
@@ -54,5 +54,5 @@ checked as (
 
 select
     *,
-    {{ row_disposition('subscription_id, change_type, effective_at', 'load_id', is_erased('customer_id')) }} as row_disposition
+    {{ row_disposition('subscription_id, change_type, effective_at', 'load_id, load_row_number', is_erased('customer_id')) }} as row_disposition
 from checked

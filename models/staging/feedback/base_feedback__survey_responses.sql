@@ -14,12 +14,13 @@ typed as (
         nullif(trim(response_id), '') as response_id,
         nullif(trim(customer_id), '') as customer_id,
         lower(trim(survey_type)) as survey_type,
-        cast(score as integer) as score,
+        {{ whole_number('score') }} as score,
         comment,
         lower(touchpoint) as touchpoint,
         {{ parse_utc_timestamp('responded_at') }} as responded_at,
         responded_at as responded_at_text,
-        {{ load_file_name('filename') }} as load_id
+        load_id,
+        load_row_number
     from source
 ),
 
@@ -28,8 +29,7 @@ checked as (
         typed.*,
         case
             when typed.response_id is null then 'null_id'
-            when typed.responded_at is null then 'unparseable_timestamp'
-            when typed.responded_at > {{ future_cutoff() }} then 'future_timestamp'
+            {{ timestamp_checks('typed.responded_at') }}
             when typed.survey_type not in ('nps', 'csat') then 'invalid_value'
             when typed.score is null
                 or (typed.survey_type = 'nps' and typed.score not between 0 and 10)
@@ -44,5 +44,5 @@ checked as (
 
 select
     *,
-    {{ row_disposition('response_id', 'load_id', is_erased('customer_id')) }} as row_disposition
+    {{ row_disposition('response_id', 'load_id, load_row_number', is_erased('customer_id')) }} as row_disposition
 from checked

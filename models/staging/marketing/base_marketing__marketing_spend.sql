@@ -11,13 +11,14 @@ currencies as (
 
 typed as (
     select
-        {{ dbt.safe_cast('spend_date', api.Column.translate_type('date')) }} as spend_date,
+        {{ safe_cast('spend_date', api.Column.translate_type('date')) }} as spend_date,
         spend_date as spend_date_text,
         nullif(lower(trim(channel)), '') as channel,
         nullif(trim(campaign), '') as campaign,
-        cast(amount as decimal(18, 2)) as amount,
+        {{ safe_cast('amount', 'decimal(18, 2)') }} as amount,
         upper(trim(currency)) as currency,
-        {{ load_file_name('filename') }} as load_id
+        load_id,
+        load_row_number
     from source
 ),
 
@@ -26,8 +27,7 @@ checked as (
         typed.*,
         case
             when typed.channel is null or typed.campaign is null then 'null_id'
-            when typed.spend_date is null then 'unparseable_timestamp'
-            when typed.spend_date > {{ future_cutoff() }} then 'future_timestamp'
+            {{ timestamp_checks('typed.spend_date') }}
             when typed.amount is null or typed.amount < 0 then 'invalid_amount'
             when currencies.currency is null then 'unknown_currency'
         end as reason_code
@@ -38,5 +38,5 @@ checked as (
 
 select
     *,
-    {{ row_disposition('spend_date, channel, campaign', 'load_id') }} as row_disposition
+    {{ row_disposition('spend_date, channel, campaign', 'load_id, load_row_number') }} as row_disposition
 from checked

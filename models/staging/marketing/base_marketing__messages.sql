@@ -29,8 +29,10 @@ typed as (
             or converted_at is not null and {{ parse_utc_timestamp('converted_at') }} is null
             or unsubscribed_at is not null and {{ parse_utc_timestamp('unsubscribed_at') }} is null
             as has_unparseable_outcome_time,
-        is_bounced,
-        {{ load_file_name('filename') }} as load_id
+        {{ safe_cast('is_bounced', api.Column.translate_type('boolean')) }} as is_bounced,
+        is_bounced is not null and {{ safe_cast('is_bounced', api.Column.translate_type('boolean')) }} is null as has_invalid_bounce_flag,
+        load_id,
+        load_row_number
     from source
 ),
 
@@ -39,10 +41,11 @@ checked as (
         typed.*,
         case
             when typed.message_id is null then 'null_id'
-            when typed.sent_at is null or typed.has_unparseable_outcome_time then 'unparseable_timestamp'
-            when typed.sent_at > {{ future_cutoff() }} then 'future_timestamp'
+            when typed.has_unparseable_outcome_time then 'unparseable_timestamp'
+            {{ timestamp_checks('typed.sent_at') }}
             when typed.channel not in ('email', 'push', 'sms', 'in_app')
                 or typed.message_type not in ('triggered', 'broadcast')
+                or typed.has_invalid_bounce_flag
                 then 'invalid_value'
             when customers.customer_id is null then 'orphan_customer'
         end as reason_code
@@ -53,5 +56,5 @@ checked as (
 
 select
     *,
-    {{ row_disposition('message_id', 'sent_at, load_id', is_erased('customer_id')) }} as row_disposition
+    {{ row_disposition('message_id', 'sent_at, load_id, load_row_number', is_erased('customer_id')) }} as row_disposition
 from checked

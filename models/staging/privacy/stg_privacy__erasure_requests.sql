@@ -8,7 +8,7 @@ requests as (
 select
     nullif(trim(customer_id), '') as customer_id,
     {{ pseudonymous_key("nullif(trim(customer_id), '')") }} as customer_key,
-    min(requested_at) as requested_at,
+    min({{ parse_utc_timestamp('requested_at') }}) as requested_at,
     count(*) as requests
 from requests
 where nullif(trim(customer_id), '') is not null

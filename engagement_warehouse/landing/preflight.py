@@ -1,0 +1,324 @@
+"""Landing preflight: check every file in the landing folder against the contract, then expose what passed.
+
+Runs before dbt (first step of every build). Each file under `<landing>/<table>/` (any name, any depth;
+parquet or CSV) is either read or set aside with a reason, and nothing is left unmentioned:
+
+- read: its rows reach the view `landing.<table>` that the dbt sources read, with every contract column
+  present (an optional column a file lacks is null) and `load_id` / `load_row_number` identifying each row;
+- set aside: unreadable or empty files, files without a required column, unsupported formats and types.
+  The file stays where it is (the preflight never writes into the landing folder); it is listed in
+  `landing.load_files` with its reason and row count, which `marts.load_reconciliation` adds to the table's
+  raw rows, so one bad file from one source stops nothing else.
+
+Every problem (also extra columns, unknown folders, stray files) is a finding with file, column, problem and
+fix, printed as the preflight report and kept in `landing.preflight_findings`.
+
+A column's view type is its contract type when every file stores it that way (no cast on the hot path),
+else text; staging casts with non-failing casts and quarantines cells that do not convert.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import gzip
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from engagement_warehouse.landing.contract import JSON_TYPE, LANDING_SCHEMA, TableContract, landing_contract
+
+GENERATOR_FOLDER = "_generator"
+FORMATS = {".parquet": "parquet", ".csv": "csv", ".gz": "csv"}  # .gz: gzip-compressed CSV (name.csv.gz)
+NESTED_TYPE_MARKERS = ("STRUCT", "MAP", "[]", "UNION")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the preflight has to say about the landing folder."""
+
+    severity: str  # 'set_aside' (the file is not read), 'warning' (read, but something is ignored) or 'note'
+    table_name: str
+    load_id: str | None
+    column_name: str | None
+    problem: str
+    fix: str
+
+    def __str__(self) -> str:
+        where = "/".join(part for part in (self.table_name, self.load_id) if part)
+        column = f" column '{self.column_name}':" if self.column_name else ""
+        return f"[{self.severity}] {where}:{column} {self.problem} Fix: {self.fix}"
+
+
+@dataclass
+class LoadFile:
+    table_name: str
+    load_id: str
+    path: Path
+    file_format: str | None
+    size_bytes: int
+    row_count: int | None = None
+    # contract column -> (name in the file, DuckDB type in the file), for the columns the file has
+    columns: dict[str, tuple[str, str]] = field(default_factory=dict)
+    reason_code: str | None = None
+    csv_rows: pa.Table | None = None
+
+    @property
+    def is_read(self) -> bool:
+        return self.reason_code is None
+
+
+@dataclass
+class PreflightReport:
+    files: list[LoadFile]
+    findings: list[Finding]
+
+    def read_files(self, table: str) -> list[LoadFile]:
+        return [f for f in self.files if f.table_name == table and f.is_read]
+
+    def text(self) -> str:
+        lines = []
+        tables = sorted({f.table_name for f in self.files})
+        for table in tables:
+            files = [f for f in self.files if f.table_name == table]
+            read = [f for f in files if f.is_read]
+            lines.append(f"{table}: {len(read)} file(s) read ({sum(f.row_count or 0 for f in read):,} rows), "
+                         f"{len(files) - len(read)} set aside")
+        absent = [t for t in landing_contract() if t not in tables]
+        if absent:
+            lines.append(f"no files for: {', '.join(absent)} (their models are empty)")
+        lines += [str(finding) for finding in self.findings]
+        return "\n".join(lines)
+
+
+class EmptyLandingError(RuntimeError):
+    """The landing folder holds no load file at all."""
+
+
+def run_preflight(landing_dir: Path, con: duckdb.DuckDBPyConnection) -> PreflightReport:
+    """Check the landing folder and (re)create the landing views and ledgers in the connected warehouse."""
+    report = require_readable_files(check_landing(landing_dir, con), landing_dir)
+    write_landing(con, report)
+    return report
+
+
+def require_readable_files(report: PreflightReport, landing_dir: Path) -> PreflightReport:
+    if not any(f.is_read for f in report.files):
+        raise EmptyLandingError(
+            f"no readable load file under {landing_dir}. Land files as <table>/<load>.parquet (or .csv) for the tables "
+            f"{', '.join(landing_contract())}; generate demo data with `make data`, or set EW_LANDING_DIR to your "
+            "landing folder." + (f"\n{report.text()}" if report.findings else ""))
+    return report
+
+
+def check_landing(landing_dir: Path, con: duckdb.DuckDBPyConnection) -> PreflightReport:
+    contract = landing_contract()
+    files: list[LoadFile] = []
+    findings: list[Finding] = []
+    if not landing_dir.is_dir():
+        return PreflightReport(files, findings)
+    for entry in sorted(landing_dir.iterdir()):
+        if entry.name == GENERATOR_FOLDER or entry.name.startswith("."):
+            continue
+        if entry.is_dir() and entry.name in contract:
+            for path in sorted(p for p in entry.rglob("*") if p.is_file()):
+                load_file, file_findings = inspect_file(contract[entry.name], path, entry, con)
+                files.append(load_file)
+                findings += file_findings
+        elif entry.is_dir():
+            close = difflib.get_close_matches(entry.name, list(contract), n=1)
+            findings.append(Finding("warning", entry.name, None, None,
+                                    "folder is not a landing table; its files are not read.",
+                                    f"rename it to '{close[0]}'." if close else
+                                    f"move its files into one of the table folders: {', '.join(contract)}."))
+        elif entry.name != "truth.json":  # the generator's planted truth sits beside its files
+            findings.append(Finding("warning", "", entry.name, None, "file is not inside a table folder; it is not read.",
+                                    f"move it into <table>/ (one of {', '.join(contract)})."))
+    return PreflightReport(files, findings)
+
+
+def inspect_file(table: TableContract, path: Path, table_dir: Path,
+                 con: duckdb.DuckDBPyConnection) -> tuple[LoadFile, list[Finding]]:
+    load_id = path.relative_to(table_dir).as_posix()
+    load_file = LoadFile(table.name, load_id, path, _file_format(path), path.stat().st_size)
+    findings: list[Finding] = []
+
+    def set_aside(reason: str, problem: str, fix: str, column: str | None = None) -> tuple[LoadFile, list[Finding]]:
+        load_file.reason_code = reason
+        findings.append(Finding("set_aside", table.name, load_id, column, problem, fix))
+        return load_file, findings
+
+    if path.name.startswith((".", "_")):
+        return set_aside("not_a_load_file", "hidden or marker file (name starts with '.' or '_').",
+                         "remove it if it is not data; rename it if it is.")
+    if load_file.file_format is None:
+        return set_aside("unsupported_format", f"'{path.suffix or path.name}' is not a load file format.",
+                         "convert it to parquet or CSV (header row, comma-separated) with a .parquet or .csv name.")
+    try:
+        file_columns = _read_columns(load_file, con)
+    except Exception as error:  # any reader error: the file is set aside, the build goes on
+        message = " ".join(str(error).split())[:300]
+        return set_aside("unreadable_file", f"cannot be read as {load_file.file_format} ({message}).",
+                         "re-export the file; a zero-byte or truncated file usually means the export was interrupted.")
+
+    by_lower = {name.lower(): (name, data_type) for name, data_type in file_columns}
+    contract_names = {c.name for c in table.columns}
+    extra = [name for name, _ in file_columns if name.lower() not in contract_names]
+    missing_required = []
+    for column in table.columns:
+        if column.name in by_lower:
+            load_file.columns[column.name] = by_lower[column.name]
+        elif column.required:
+            missing_required.append(column.name)
+        else:
+            findings.append(Finding("note", table.name, load_id, column.name,
+                                    "optional column is absent; read as null.",
+                                    f"add it ({column.data_type}) if you have it: {column.description}"))
+    for name in extra:
+        close = difflib.get_close_matches(name.lower(), [c for c in missing_required] or sorted(contract_names), n=1)
+        findings.append(Finding("warning", table.name, load_id, name, "column is not in the contract and is ignored.",
+                                f"rename it to '{close[0]}' if that is what it holds; else drop it." if close
+                                else "drop it, or keep it: it is not read."))
+    if missing_required:
+        renames = {m: difflib.get_close_matches(m, [e.lower() for e in extra], n=1) for m in missing_required}
+        fix = "; ".join(f"rename '{r[0]}' to '{m}'" if r else f"add column '{m}' ({table.column(m).data_type})"
+                        for m, r in renames.items())
+        return set_aside("missing_required_column",
+                         f"required column(s) {', '.join(missing_required)} missing; the file's rows are not read.",
+                         fix + ".", column=", ".join(missing_required))
+    for name, (file_name, data_type) in load_file.columns.items():
+        column = table.column(name)
+        if column.data_type != JSON_TYPE and (data_type == "BLOB" or any(m in data_type for m in NESTED_TYPE_MARKERS)):
+            return set_aside("unsupported_type", f"type {data_type} cannot hold a {column.data_type}.",
+                             f"store '{file_name}' as {column.data_type} or text.", column=file_name)
+    return load_file, findings
+
+
+def _file_format(path: Path) -> str | None:
+    if path.suffix.lower() == ".gz" and not path.name.lower().endswith(".csv.gz"):
+        return None
+    return FORMATS.get(path.suffix.lower())
+
+
+def _read_columns(load_file: LoadFile, con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(name, DuckDB type) of the file's columns; sets its row count (and, for CSV, keeps its rows as text)."""
+    if load_file.file_format == "parquet":
+        described = con.execute("describe select * from read_parquet(?)", [str(load_file.path)]).fetchall()
+        load_file.row_count = con.execute("select count(*) from read_parquet(?)", [str(load_file.path)]).fetchone()[0]
+        return [(row[0], row[1]) for row in described]
+    opener = gzip.open if load_file.path.suffix.lower() == ".gz" else open
+    with opener(load_file.path, "rt", newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle), None)
+    if not header:
+        raise ValueError("no header row")
+    rows = pacsv.read_csv(load_file.path, convert_options=pacsv.ConvertOptions(
+        column_types={name: pa.string() for name in header}, strings_can_be_null=True, quoted_strings_can_be_null=False))
+    load_file.row_count = rows.num_rows
+    load_file.csv_rows = rows
+    return [(name, "VARCHAR") for name in header]
+
+
+# ---------------------------------------------------------------- the landing views and ledgers
+
+
+def write_landing(con: duckdb.DuckDBPyConnection, report: PreflightReport) -> None:
+    con.execute(f"create schema if not exists {LANDING_SCHEMA}")
+    for table in landing_contract().values():
+        files = report.read_files(table.name)
+        csv_files = [f for f in files if f.file_format == "csv"]
+        csv_relation = _write_csv_rows(con, table, csv_files)
+        con.execute(f"create or replace view {LANDING_SCHEMA}.{table.name} as {landing_view_sql(table, files, csv_relation)}")
+    _write_ledgers(con, report)
+
+
+def landing_view_sql(table: TableContract, files: list[LoadFile], csv_relation: str | None) -> str:
+    """A union of one scan per group of parquet files with the same columns, plus the CSV rows."""
+    parquet_groups: dict[tuple, list[LoadFile]] = {}
+    for f in files:
+        if f.file_format == "parquet":
+            parquet_groups.setdefault(tuple(sorted(f.columns.items())), []).append(f)
+    stored_types: dict[str, set[str]] = {c.name: set() for c in table.columns}
+    for f in files:
+        for name, (_, data_type) in f.columns.items():
+            stored_types[name].add(data_type)
+    view_types = {c.name: c.view_type if stored_types[c.name] <= {c.view_type} else "VARCHAR" for c in table.columns}
+
+    def projection(columns: dict[str, tuple[str, str]]) -> str:
+        parts = []
+        for c in table.columns:
+            if c.name not in columns:
+                parts.append(f"cast(null as {view_types[c.name]}) as {c.name}")
+                continue
+            file_name, data_type = columns[c.name]
+            quoted = '"' + file_name.replace('"', '""') + '"'
+            if data_type == view_types[c.name]:
+                parts.append(f"{quoted} as {c.name}")
+            elif c.data_type == JSON_TYPE and any(m in data_type for m in NESTED_TYPE_MARKERS):
+                parts.append(f"cast(to_json({quoted}) as varchar) as {c.name}")
+            else:
+                parts.append(f"cast({quoted} as varchar) as {c.name}")
+        return ", ".join(parts)
+
+    branches = []
+    for group in parquet_groups.values():
+        prefix = _sql_text(group[0].path.parents[len(Path(group[0].load_id).parts) - 1].as_posix() + "/")
+        paths = ", ".join(_sql_text(f.path.as_posix()) for f in group)
+        branches.append(
+            f"select {projection(group[0].columns)}, substr(ew_load_path, length({prefix}) + 1) as load_id, "
+            f"file_row_number as load_row_number from read_parquet([{paths}], filename = 'ew_load_path', "
+            "file_row_number = true, union_by_name = true)")
+    if csv_relation:
+        all_text = {c.name: (c.name, "VARCHAR") for c in table.columns}
+        branches.append(f"select {projection(all_text)}, load_id, load_row_number from {csv_relation}")
+    if not branches:
+        nulls = ", ".join(f"cast(null as {view_types[c.name]}) as {c.name}" for c in table.columns)
+        branches.append(f"select {nulls}, cast(null as varchar) as load_id, cast(null as bigint) as load_row_number where false")
+    return "\nunion all\n".join(branches)
+
+
+def _write_csv_rows(con: duckdb.DuckDBPyConnection, table: TableContract, files: list[LoadFile]) -> str | None:
+    """CSV rows as text in `landing.csv_<table>` (DuckDB's CSV reader has no row numbers; this keeps them)."""
+    relation = f"{LANDING_SCHEMA}.csv_{table.name}"
+    con.execute(f"drop table if exists {relation}")
+    if not files:
+        return None
+    column_list = ", ".join(f"{c.name} varchar" for c in table.columns)
+    con.execute(f"create table {relation} ({column_list}, load_id varchar, load_row_number bigint)")
+    for f in files:
+        rows = f.csv_rows
+        arrays = [rows.column(f.columns[c.name][0]) if c.name in f.columns else pa.nulls(rows.num_rows, pa.string())
+                  for c in table.columns]
+        arrays += [pa.array([f.load_id] * rows.num_rows, pa.string()), pa.array(range(rows.num_rows), pa.int64())]
+        batch = pa.table(arrays, names=[c.name for c in table.columns] + ["load_id", "load_row_number"])
+        con.register("csv_batch", batch)
+        con.execute(f"insert into {relation} select * from csv_batch")
+        con.unregister("csv_batch")
+    return relation
+
+
+LOAD_FILES_SCHEMA = pa.schema([("table_name", pa.string()), ("load_id", pa.string()), ("file_format", pa.string()),
+                               ("size_bytes", pa.int64()), ("row_count", pa.int64()), ("file_status", pa.string()),
+                               ("reason_code", pa.string())])
+FINDINGS_SCHEMA = pa.schema([("severity", pa.string()), ("table_name", pa.string()), ("load_id", pa.string()),
+                             ("column_name", pa.string()), ("problem", pa.string()), ("fix", pa.string())])
+
+
+def _write_ledgers(con: duckdb.DuckDBPyConnection, report: PreflightReport) -> None:
+    files = pa.Table.from_pylist([
+        {"table_name": f.table_name, "load_id": f.load_id, "file_format": f.file_format, "size_bytes": f.size_bytes,
+         "row_count": f.row_count, "file_status": "read" if f.is_read else "set_aside", "reason_code": f.reason_code}
+        for f in report.files], schema=LOAD_FILES_SCHEMA)
+    findings = pa.Table.from_pylist([
+        {"severity": f.severity, "table_name": f.table_name, "load_id": f.load_id, "column_name": f.column_name,
+         "problem": f.problem, "fix": f.fix} for f in report.findings], schema=FINDINGS_SCHEMA)
+    for name, rows in (("load_files", files), ("preflight_findings", findings)):
+        con.register("ledger_rows", rows)
+        con.execute(f"create or replace table {LANDING_SCHEMA}.{name} as select * from ledger_rows")
+        con.unregister("ledger_rows")
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"

@@ -1,0 +1,91 @@
+"""`make build`: build and publish whatever is in EW_LANDING_DIR (your own files), through the same Dagster
+graph as the UI's `refresh_warehouse` job. Never writes into the landing folder.
+
+    python -m orchestration.build        # preflight report, dbt build + statistics + exports, publish, summary
+"""
+
+import fcntl
+import os
+import sys
+import time
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+from dagster import materialize
+
+from engagement_warehouse.landing.preflight import EmptyLandingError, check_landing, require_readable_files
+from engagement_warehouse.settings import SettingsError, WarehouseSettings
+
+
+class BuildLockedError(RuntimeError):
+    """Another build (or demo) holds the warehouse of this data folder."""
+
+
+@contextmanager
+def build_lock(settings: WarehouseSettings):
+    """One build per warehouse file: a second `make build`/`make demo` on the same folder stops with a message
+    instead of failing deep inside DuckDB on its file lock (or deleting files under the first)."""
+    settings.ensure_dirs()
+    path = settings.warehouse_path.with_name(settings.warehouse_path.name + ".build-lock")
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            raise BuildLockedError(
+                f"another build is running on {settings.warehouse_path} ({handle.read().strip() or 'unknown process'}); "
+                "wait for it to finish, or set EW_DATA_DIR to another folder.") from None
+        handle.truncate(0)
+        handle.write(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def preflight_report(settings: WarehouseSettings) -> str:
+    """The preflight's report on the landing folder, computed in memory (the run repeats it in the warehouse);
+    raises EmptyLandingError when no file can be read."""
+    with duckdb.connect() as con:
+        return require_readable_files(check_landing(settings.landing_dir, con), settings.landing_dir).text()
+
+
+def materialise_everything() -> bool:
+    """Every asset, every landed event day as one run; True when the run succeeded."""
+    from orchestration.definitions import defs
+    from orchestration.partitions import whole_landing_tags
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        tags = whole_landing_tags()
+    for warning in caught:
+        print(f"warning: {warning.message}", flush=True)
+    return materialize(list(defs.assets), resources=defs.resources, tags=tags, raise_on_error=False).success
+
+
+def main(argv: list[str] | None = None) -> int:
+    from orchestration.summary import summary
+
+    try:
+        settings = WarehouseSettings.from_env()
+        with build_lock(settings):
+            started = time.perf_counter()
+            print(f"1/3 preflight of {settings.landing_dir}", flush=True)
+            print(preflight_report(settings), flush=True)
+            print("2/3 dbt build, statistics, audience exports and publish through Dagster", flush=True)
+            if not materialise_everything():
+                print("error: the Dagster run failed; the log above names the failing step, model or test.", file=sys.stderr)
+                return 1
+            print(f"3/3 done in {time.perf_counter() - started:.0f} s")
+            print(summary(settings))
+    except (SettingsError, BuildLockedError, EmptyLandingError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

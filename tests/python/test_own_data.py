@@ -1,0 +1,260 @@
+"""A user's own landing folder: hostile files and cells are set aside or quarantined with a reason, never fatal;
+an events-only export in a foreign shape builds and publishes through `make build`'s code path."""
+
+import csv
+import json
+import re
+import shutil
+from datetime import date, datetime, timedelta, timezone
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import BUILD_UP_TO_STATISTICS, generate_small, run_dbt, warehouse_env
+from engagement_warehouse.landing.contract import contract_markdown, landing_contract
+from engagement_warehouse.settings import PROJECT_ROOT, WarehouseSettings
+
+GOOD_TIME = "2026-06-02T10:00:00+02:00"
+
+
+def _one_row_file(landing, table, name, **overrides):
+    template_file = next((landing / table).glob("*.parquet"))
+    row = {**pq.read_table(template_file).slice(0, 1).to_pylist()[0], **overrides}
+    pq.write_table(pa.Table.from_pylist([row]), landing / table / name)
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory):
+    """A clean generated landing plus one hand-made file per hostile case, built with plain dbt as a user would."""
+    root = tmp_path_factory.mktemp("hostile")
+    landing = root / "landing"
+    generate_small(landing, customers=30, days=3, fault_rate=0.0)
+    shutil.rmtree(landing / "_generator")  # a user's folder has no generator manifest
+    customer = pq.read_table(next((landing / "customers").glob("*.parquet"))).column("customer_id")[0].as_py()
+    order = {"customer_id": customer, "ordered_at": GOOD_TIME, "currency": "EUR", "status": "paid"}
+    for name, amount in (("amount-na.parquet", "N/A"), ("amount-nan.parquet", float("nan")), ("amount-inf.parquet", float("inf"))):
+        pq.write_table(pa.Table.from_pylist([{"order_id": name, **order, "amount": amount}]), landing / "orders" / name)
+    survey = {"customer_id": customer, "survey_type": "nps", "responded_at": GOOD_TIME}
+    pq.write_table(pa.Table.from_pylist([{"response_id": "ten", **survey, "score": "ten"},
+                                         {"response_id": "half", **survey, "score": "9.5"}]), landing / "survey_responses" / "text-scores.parquet")
+    event = {"anonymous_id": "anon_x", "event_type": "page_view", "client_timestamp": GOOD_TIME}
+    pq.write_table(pa.Table.from_pylist([{"event_id": "null_props", **event, "properties": None},
+                                         {"event_id": "nan_props", **event, "properties": '{"a": NaN}'},
+                                         {"event_id": "year_1900", **event, "client_timestamp": "1900-01-01T00:00:00Z"},
+                                         {"event_id": "year_0001", **event, "client_timestamp": "0001-01-01T00:00:00Z"}]),
+                   landing / "events" / "export from tool.parquet")
+    (landing / "events" / "zero-bytes.parquet").write_bytes(b"")
+    good = (landing / "events").joinpath(sorted(p.name for p in (landing / "events").glob("2026-*.parquet"))[0]).read_bytes()
+    (landing / "events" / "truncated.parquet").write_bytes(good[: len(good) // 2])
+    rows = pq.read_table(next((landing / "orders").glob("2026-*.parquet"))).to_pylist()[:2]
+    pq.write_table(pa.Table.from_pylist([{k: v for k, v in r.items() if k != "currency"} for r in rows]),
+                   landing / "orders" / "no-currency.parquet")
+    with open(landing / "reviews" / "from-spreadsheet.csv", "w", newline="") as handle:
+        writer = csv.DictWriter(handle, ["review_id", "rating", "review_text", "created_at", "stars_note"])
+        writer.writeheader()
+        writer.writerow({"review_id": "csv1", "rating": "5", "review_text": "great", "created_at": GOOD_TIME, "stars_note": "x"})
+        writer.writerow({"review_id": "csv2", "rating": "five", "review_text": "meh", "created_at": GOOD_TIME, "stars_note": ""})
+    (landing / "reviews" / "notes.txt").write_text("not data")
+    (landing / "clicks").mkdir()
+    (landing / "clicks" / "a.parquet").write_bytes(good)
+    env = warehouse_env(root, landing)
+    result = run_dbt(env, *BUILD_UP_TO_STATISTICS, "--vars", '{"verify_injected_faults": false}')
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    return env, result.stdout
+
+
+def _query(env, sql):
+    with duckdb.connect(env["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+@pytest.mark.parametrize("model, key_column, key, reason", [
+    pytest.param("billing__orders", "order_id", "amount-na.parquet", "invalid_amount", id="amount-N/A"),
+    pytest.param("billing__orders", "order_id", "amount-nan.parquet", "invalid_amount", id="amount-NaN"),
+    pytest.param("billing__orders", "order_id", "amount-inf.parquet", "invalid_amount", id="amount-inf"),
+    pytest.param("feedback__survey_responses", "response_id", "ten", "score_out_of_range", id="score-ten"),
+    pytest.param("feedback__survey_responses", "response_id", "half", "score_out_of_range", id="score-9.5"),
+    pytest.param("app__events", "event_id", "nan_props", "malformed_json", id="json-NaN"),
+    pytest.param("app__events", "event_id", "year_1900", "implausible_timestamp", id="year-1900"),
+    pytest.param("app__events", "event_id", "year_0001", "implausible_timestamp", id="year-0001"),
+    pytest.param("feedback__reviews", "review_id", "csv2", "score_out_of_range", id="csv-rating-five"),
+])
+def test_a_bad_cell_is_quarantined_with_its_reason_and_the_build_goes_on(hostile_build, model, key_column, key, reason):
+    env, _ = hostile_build
+    assert _query(env, f"select reason_code from staging.quarantine_{model} where {key_column} = '{key}'") == [(reason,)]
+
+
+def test_null_properties_mean_no_properties_and_the_csv_row_is_staged(hostile_build):
+    env, _ = hostile_build
+    assert _query(env, "select count(*) from staging.stg_app__events where event_id = 'null_props'") == [(1,)]
+    assert _query(env, "select load_id from staging.stg_feedback__reviews where review_id = 'csv1'") == [("from-spreadsheet.csv",)]
+
+
+def test_old_placeholder_dates_do_not_stretch_the_spines(hostile_build):
+    env, _ = hostile_build
+    first_day, days = _query(env, "select min(activity_date), count(*) from marts.engagement_daily")[0]
+    assert first_day >= date(2026, 6, 1) and days < 60
+    assert _query(env, "select min(month_start) >= date '2026-01-01' from marts.mrr_monthly") == [(True,)]
+
+
+@pytest.mark.parametrize("table, load_id, reason", [
+    pytest.param("events", "zero-bytes.parquet", "unreadable_file", id="zero-byte"),
+    pytest.param("events", "truncated.parquet", "unreadable_file", id="truncated"),
+    pytest.param("orders", "no-currency.parquet", "missing_required_column", id="missing-column-in-one-file"),
+    pytest.param("reviews", "notes.txt", "unsupported_format", id="text-file"),
+])
+def test_a_bad_file_is_set_aside_counted_and_named(hostile_build, table, load_id, reason):
+    env, stdout = hostile_build
+    assert _query(env, f"select file_status, reason_code from landing.load_files "
+                       f"where table_name = '{table}' and load_id = '{load_id}'") == [("set_aside", reason)]
+    assert _query(env, f"select file_count >= 1 from marts.load_reconciliation where table_name = '{table}' "
+                       f"and row_disposition = 'set_aside' and reason_code = '{reason}'") == [(True,)]
+
+
+def test_the_set_aside_rows_are_part_of_reconciliation(hostile_build):
+    env, _ = hostile_build
+    assert _query(env, "select row_count from marts.load_reconciliation where table_name = 'orders' "
+                       "and row_disposition = 'set_aside'") == [(2,)]
+
+
+def test_every_problem_is_reported_with_file_column_and_fix(hostile_build):
+    env, _ = hostile_build
+    findings = _query(env, "select severity, table_name, load_id, column_name, fix from landing.preflight_findings")
+    by_file = {(t, f): (s, c, fix) for s, t, f, c, fix in findings}
+    assert by_file[("orders", "no-currency.parquet")][:2] == ("set_aside", "currency")
+    assert "currency" in by_file[("orders", "no-currency.parquet")][2]
+    assert any(t == "clicks" and s == "warning" and "landing_table" not in fix for s, t, f, c, fix in findings)
+    assert any(c == "stars_note" and s == "warning" for s, t, f, c, fix in findings)
+
+
+def test_a_required_column_missing_from_every_file_sets_them_aside_and_says_how_to_fix_it(tmp_path):
+    landing = tmp_path / "landing"
+    generate_small(landing, customers=30, days=2, fault_rate=0.0)
+    shutil.rmtree(landing / "_generator")
+    for path in (landing / "subscriptions").glob("*.parquet"):
+        pq.write_table(pq.read_table(path).rename_columns(
+            ["subscription_id", "customer_id", "plan_id", "billing_interval", "amount", "currency", "state", "change_type",
+             "effective_at", "cancel_reason"]), path)
+    env = warehouse_env(tmp_path, landing)
+    result = run_dbt(env, *BUILD_UP_TO_STATISTICS, "--vars", '{"verify_injected_faults": false}')
+    assert result.returncode == 0, result.stdout[-3000:]
+    fixes = _query(env, "select distinct fix from landing.preflight_findings where table_name = 'subscriptions' "
+                        "and severity = 'set_aside'")
+    assert fixes == [("rename 'state' to 'status'.",)]
+    assert _query(env, "select count(*) from staging.stg_billing__subscriptions") == [(0,)]
+    assert _query(env, "select count(*) > 0 from staging.stg_billing__orders") == [(True,)]
+
+
+# ---------------------------------------------------------------- an events-only export in a foreign shape
+
+# A clickstream export as another analytics tool writes it (one row per hit, epoch microseconds, no logins):
+# hand-written so the sessions and DAU below can be counted independently of the warehouse.
+FOREIGN_HITS = [
+    # (user, seconds after 2026-03-02 08:00 UTC, event name, page)
+    ("u1", 0, "page_view", "/"), ("u1", 600, "click", "/pricing"), ("u1", 600 + 1800.4, "page_view", "/docs"),
+    ("u1", 86400 * 2, "page_view", "/"),
+    ("u2", 30, "page_view", "/blog"), ("u2", 30 + 1800.0, "scroll_ping", "/blog"), ("u2", 30 + 1800.0 + 1799.9, "page_view", "/"),
+    ("u3", 86400 + 5, "page_view", "/"), ("u3", 86400 + 5 + 1800.9, "search", "/search"),
+]
+EVENT_NAME_MAP = {"page_view": "page_view", "click": "click", "search": "search", "scroll_ping": "page_ping"}
+START = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+
+
+def _independent_sessions(hits) -> int:
+    sessions = 0
+    for user in sorted({h[0] for h in hits}):
+        times = sorted(h[1] for h in hits if h[0] == user)
+        sessions += 1 + sum(1 for a, b in zip(times, times[1:]) if b - a > 1800)
+    return sessions
+
+
+def _land_foreign_export(landing):
+    """Convert the foreign export to the landing contract the way the README tells a user to."""
+    events = landing / "events"
+    events.mkdir(parents=True)
+    with open(events / "clickstream export (March).csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["event_id", "anonymous_id", "event_type", "client_timestamp", "page", "properties", "session_hint"])
+        for number, (user, offset, name, page) in enumerate(FOREIGN_HITS):
+            at = START + timedelta(seconds=offset)
+            writer.writerow([f"hit-{number}", user, EVENT_NAME_MAP[name], at.isoformat(timespec="milliseconds"), page, "", "x"])
+
+
+def test_an_events_only_export_builds_and_publishes_with_make_build(tmp_path, monkeypatch, capsys):
+    from orchestration import build
+
+    landing = tmp_path / "landing"
+    _land_foreign_export(landing)
+    before = sorted(p.name for p in landing.rglob("*"))
+    for name, value in warehouse_env(tmp_path, landing).items():
+        if name.startswith("EW_"):
+            monkeypatch.setenv(name, value)
+    monkeypatch.setenv("EW_AS_OF_DATE", "2026-03-10")
+    assert build.main([]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "no files for: customers" in out and "column 'session_hint'" in out
+    assert sorted(p.name for p in landing.rglob("*")) == before, "make build wrote into the landing folder"
+    published = WarehouseSettings.from_env().published_path
+    with duckdb.connect(str(published), read_only=True) as con:
+        sessions = con.execute("select count(*) from marts.fct_sessions").fetchone()[0]
+        dau = dict(con.execute("select activity_date, dau from marts.engagement_daily").fetchall())
+        as_of = con.execute("select as_of_at from intermediate.int_reporting_clock").fetchone()[0]
+        customers = con.execute("select count(*) from marts.dim_customers").fetchone()[0]
+    assert sessions == _independent_sessions(FOREIGN_HITS) == 6
+    assert {d: n for d, n in dau.items() if n} == {date(2026, 3, 2): 2, date(2026, 3, 3): 1, date(2026, 3, 4): 1}
+    assert as_of == datetime(2026, 3, 10)
+    assert customers == 0
+
+
+def test_a_second_build_on_the_same_folder_stops_with_a_message(tmp_path, monkeypatch):
+    from orchestration.build import BuildLockedError, build_lock
+
+    monkeypatch.setenv("EW_DATA_DIR", str(tmp_path))
+    settings = WarehouseSettings.from_env()
+    with build_lock(settings):
+        with pytest.raises(BuildLockedError, match="another build is running"):
+            with build_lock(settings):
+                pass
+    with build_lock(settings):  # released
+        pass
+
+
+def test_the_demo_never_deletes_a_landing_folder_it_did_not_make(tmp_path, monkeypatch):
+    from orchestration.demo import ForeignLandingError, replace_demo_landing
+
+    (tmp_path / "landing" / "events").mkdir(parents=True)
+    (tmp_path / "landing" / "events" / "mine.csv").write_text("event_id\n1\n")
+    monkeypatch.setenv("EW_DATA_DIR", str(tmp_path))
+    with pytest.raises(ForeignLandingError, match="make build"):
+        replace_demo_landing(WarehouseSettings.from_env())
+    assert (tmp_path / "landing" / "events" / "mine.csv").exists()
+
+
+def test_events_before_the_first_partition_give_a_warning_not_a_traceback(tmp_path, monkeypatch):
+    from dagster import DailyPartitionsDefinition
+
+    from orchestration import partitions
+
+    _land_foreign_export(tmp_path / "landing")
+    monkeypatch.setenv("EW_LANDING_DIR", str(tmp_path / "landing"))
+    monkeypatch.setattr(partitions, "event_days", DailyPartitionsDefinition(start_date="2026-03-03", end_offset=1))
+    with pytest.warns(UserWarning, match="set EW_PARTITIONS_START=2026-03-02"):
+        tags = partitions.whole_landing_tags()
+    assert tags == {partitions.RANGE_START_TAG: "2026-03-03", partitions.RANGE_END_TAG: "2026-03-04"}
+
+
+def test_the_readme_lists_the_landing_contract_of_the_sources_yaml():
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    assert contract_markdown() in readme, "README 'Your own data' is out of date: paste `python -m engagement_warehouse.landing --contract-markdown`"
+    documented = set(re.findall(r"\*\*`(\w+)/`\*\*", readme))
+    assert documented == set(landing_contract())
+
+
+def test_findings_render_file_column_problem_and_fix():
+    from engagement_warehouse.landing.preflight import Finding
+
+    text = str(Finding("set_aside", "orders", "a.csv", "amount", "required column(s) amount missing.", "add column 'amount'."))
+    assert text == "[set_aside] orders/a.csv: column 'amount': required column(s) amount missing. Fix: add column 'amount'."
+    assert json.dumps(text)
