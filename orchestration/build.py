@@ -10,7 +10,6 @@ import sys
 import time
 import warnings
 from contextlib import contextmanager
-from pathlib import Path
 
 import duckdb
 from dagster import materialize
@@ -66,25 +65,30 @@ def materialise_everything() -> bool:
     return materialize(list(defs.assets), resources=defs.resources, tags=tags, raise_on_error=False).success
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_and_summarise(settings: WarehouseSettings, started: float) -> int:
+    """Steps 2 and 3 of `make build` and `make demo`: the whole graph, then the summary; the exit code."""
     from orchestration.summary import summary
 
+    print("2/3 dbt build, statistics, audience exports and publish through Dagster", flush=True)
+    if not materialise_everything():
+        print("error: the Dagster run failed; the log above names the failing step, model or test.", file=sys.stderr)
+        return 1
+    print(f"3/3 done in {time.perf_counter() - started:.0f} s")
+    print(summary(settings))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
     try:
         settings = WarehouseSettings.from_env()
         with build_lock(settings):
             started = time.perf_counter()
             print(f"1/3 preflight of {settings.landing_dir}", flush=True)
             print(preflight_report(settings), flush=True)
-            print("2/3 dbt build, statistics, audience exports and publish through Dagster", flush=True)
-            if not materialise_everything():
-                print("error: the Dagster run failed; the log above names the failing step, model or test.", file=sys.stderr)
-                return 1
-            print(f"3/3 done in {time.perf_counter() - started:.0f} s")
-            print(summary(settings))
+            return build_and_summarise(settings, started)
     except (SettingsError, BuildLockedError, EmptyLandingError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":

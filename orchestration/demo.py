@@ -13,8 +13,7 @@ from engagement_warehouse.generator.cli import _date as parse_date
 from engagement_warehouse.generator.cli import generate
 from engagement_warehouse.landing.preflight import GENERATOR_FOLDER
 from engagement_warehouse.settings import SettingsError, WarehouseSettings
-from orchestration.build import BuildLockedError, build_lock, materialise_everything
-from orchestration.summary import summary
+from orchestration.build import BuildLockedError, build_and_summarise, build_lock
 
 
 class ForeignLandingError(RuntimeError):
@@ -48,16 +47,10 @@ def main(argv: list[str] | None = None) -> int:
                      progress=lambda m: print(m, flush=True))
             # Fresh data, fresh warehouse: incremental models must not keep rows of an earlier demo.
             settings.warehouse_path.unlink(missing_ok=True)
-            print("2/3 dbt build + publish through Dagster", flush=True)
-            if not materialise_everything():
-                print("error: the Dagster run failed; see the log above for the failing model or test.", file=sys.stderr)
-                return 1
-            print(f"3/3 done in {time.perf_counter() - started:.0f} s")
-            print(summary(settings))
+            return build_and_summarise(settings, started)
     except (SettingsError, BuildLockedError, ForeignLandingError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":
