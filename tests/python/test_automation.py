@@ -17,7 +17,6 @@ from dagster import build_sensor_context, materialize
 from conftest import generate_small, warehouse_env
 from engagement_warehouse.settings import PROJECT_ROOT, dbt_command
 from orchestration.automation import new_landing_files
-from orchestration.dbt_assets import warehouse_dbt_models
 from orchestration.definitions import defs
 from orchestration.partitions import whole_landing_tags
 from orchestration.landing import landing_preflight
@@ -121,7 +120,7 @@ def test_a_failed_check_stops_publishing_and_says_which(published_once, monkeypa
 def test_an_empty_landing_folder_fails_with_what_to_do(tmp_path, monkeypatch):
     (tmp_path / "landing").mkdir()
     _use(warehouse_env(tmp_path, tmp_path / "landing"), monkeypatch)
-    result = materialize([warehouse_dbt_models], resources=defs.resources, raise_on_error=False)
+    result = materialize([landing_preflight], resources=defs.resources, raise_on_error=False)
     failure = next(e for e in result.all_events if e.is_step_failure)
     message = str(failure.step_failure_data.error)
-    assert "No parquet files for events" in message and "make data" in message
+    assert "no readable load file" in message and "make data" in message and "EW_LANDING_DIR" in message
