@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # A DuckDB 1.4 client beside the venv, to prove BI tools on 1.4 can open the published file.
 DUCKDB_1_4 := $(VENV)/duckdb-1.4
 
-.PHONY: demo build preflight test data dagster docs dashboard dashboard-screenshots bench bench-plot bench-generator bench-statistics backtest screenshot chromium clean
+.PHONY: demo build preflight erase-at-source test data dagster docs dashboard dashboard-screenshots bench bench-plot bench-generator bench-statistics backtest screenshot chromium clean
 
 $(BIN)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -23,6 +23,9 @@ build: $(BIN)/.installed  ## your own files in EW_LANDING_DIR: preflight -> dbt 
 
 preflight: $(BIN)/.installed  ## check EW_LANDING_DIR against the contract and make the views dbt reads (before a plain dbt build)
 	$(BIN)/python -m engagement_warehouse.landing
+
+erase-at-source: $(BIN)/.installed  ## rewrite the landing files without the rows of customers who asked to be erased (reports files and rows)
+	$(BIN)/python -m engagement_warehouse.landing.erase
 
 $(DUCKDB_1_4)/.installed: $(BIN)/.installed
 	$(BIN)/pip install --quiet --no-deps --target $(DUCKDB_1_4) duckdb==1.4.4

@@ -46,29 +46,30 @@ def test_fault_manifest_check_is_switched_off_without_a_manifest():
 def test_publish_replaces_the_copy_while_a_reader_holds_the_old_one(tmp_path):
     build, published = tmp_path / "build.duckdb", tmp_path / "pub" / "engagement.duckdb"
     with duckdb.connect(str(build)) as con:
-        con.execute("create table t as select 1 as version")
+        con.execute("create schema marts; create table marts.t as select 1 as version")
     publish_copy(build, published)
     reader = duckdb.connect(str(published), read_only=True)
     with duckdb.connect(str(build)) as con:
-        con.execute("update t set version = 2")
+        con.execute("update marts.t set version = 2")
     publish_copy(build, published)
-    assert reader.execute("select version from t").fetchone() == (1,)
+    assert reader.execute("select version from marts.t").fetchone() == (1,)
     reader.close()
     with duckdb.connect(str(published), read_only=True) as fresh:
-        assert fresh.execute("select version from t").fetchone() == (2,)
+        assert fresh.execute("select version from marts.t").fetchone() == (2,)
     assert not list(published.parent.glob(".*.tmp"))
 
 
 def test_whole_graph_materialises_and_publishes_a_file_duckdb_1_4_opens(materialised_graph):
     published = materialised_graph / "published" / "engagement.duckdb"
     with duckdb.connect(str(published), read_only=True) as con:
-        staged_events = con.execute("select count(*) from staging.stg_app__events").fetchone()[0]
-    assert staged_events > 0
-    assert _count_with_duckdb_1_4(published, "staging.stg_app__events") == ("1.4.4", staged_events)
+        events = con.execute("select count(*) from marts.fct_events").fetchone()[0]
+    assert events > 0
+    assert _count_with_duckdb_1_4(published, "marts.fct_events") == ("1.4.4", events)
 
 
 def test_statistics_reach_the_published_marts(materialised_graph):
-    with duckdb.connect(str(materialised_graph / "published" / "engagement.duckdb"), read_only=True) as con:
+    # the working warehouse: the published copy holds marts only, not their intermediate inputs
+    with duckdb.connect(str(materialised_graph / "warehouse" / "engagement.duckdb"), read_only=True) as con:
         buyers = con.execute("select count(*) from intermediate.int_customer_purchase_summary").fetchone()[0]
         valued = con.execute("select count(*), count(p_alive), min(predictive_clv_usd) from marts.customer_predicted_value").fetchone()
         respondents = con.execute("select sum(respondents) from marts.fct_nps_monthly where dimension = 'all'").fetchone()[0]
@@ -97,7 +98,7 @@ def test_every_audience_is_exported_with_a_manifest(materialised_graph):
 def test_an_erased_customer_is_in_no_table_after_staging_and_is_counted(materialised_graph):
     truth = json.loads((materialised_graph / "landing" / "truth.json").read_text())
     assert truth["erased_customers"] > 0
-    with duckdb.connect(str(materialised_graph / "published" / "engagement.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(materialised_graph / "warehouse" / "engagement.duckdb"), read_only=True) as con:
         erased = [row[0] for row in con.execute("select customer_key from staging.stg_privacy__erasure_requests").fetchall()]
         assert len(erased) == truth["erased_customers"]
         counted = dict(con.execute("select table_name, row_count from marts.load_reconciliation "
@@ -141,3 +142,25 @@ def _count_with_duckdb_1_4(database: Path, table: str) -> tuple[str, int]:
     assert result.returncode == 0, result.stderr
     version, count = result.stdout.split()
     return version, int(count)
+
+
+def test_the_published_copy_holds_only_consumer_schemas_with_comments_and_no_128_bit_integers(tmp_path):
+    build, published = tmp_path / "build.duckdb", tmp_path / "pub" / "engagement.duckdb"
+    with duckdb.connect(str(build)) as con:
+        con.execute("create schema marts; create schema staging; create schema landing")
+        con.execute("create table marts.daily as select 1 as day, sum(x)::hugeint as total from range(3) r(x)")
+        con.execute("create view marts.daily_view as select * from marts.daily")
+        con.execute("create table staging.people as select 'jane@example.com' as email")
+        con.execute("create view landing.events as select 1 as raw")
+    result = publish_copy(build, published, {("marts", "daily"): ("One row per day.", {"total": "Sum of x."})})
+    assert result["tables"] == 2
+    with duckdb.connect(str(published), read_only=True) as con:
+        schemas = {row[0] for row in con.execute("select distinct schema_name from duckdb_tables()").fetchall()}
+        types = dict(con.execute("select column_name, data_type from duckdb_columns() where table_name = 'daily'").fetchall())
+        table_comment = con.execute("select comment from duckdb_tables() where table_name = 'daily'").fetchone()[0]
+        column_comment = con.execute("select comment from duckdb_columns() where table_name = 'daily' "
+                                     "and column_name = 'total'").fetchone()[0]
+        views = con.execute("select count(*) from duckdb_views() where not internal").fetchone()[0]
+    assert schemas == {"marts"} and views == 0
+    assert types == {"day": "INTEGER", "total": "BIGINT"}
+    assert (table_comment, column_comment) == ("One row per day.", "Sum of x.")

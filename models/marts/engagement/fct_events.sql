@@ -4,7 +4,7 @@
         unique_key='event_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook="delete from {{ this }} where {{ is_erased('person_key', 'customer_key') }}"
+        post_hook="delete from {{ this }} where {{ is_erased('person_key') }}"
     )
 }}
 

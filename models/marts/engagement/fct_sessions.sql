@@ -4,7 +4,7 @@
         incremental_strategy='replace_person_tail',
         unique_key='person_key',
         on_schema_change='fail',
-        post_hook="delete from {{ this }} where person_key in (select anonymous_id from {{ ref('int_identity_map') }} where customer_key is not null) or {{ is_erased('person_key', 'customer_key') }}"
+        post_hook="delete from {{ this }} where person_key in (select anonymous_id from {{ ref('int_identity_map') }} where customer_key is not null) or {{ is_erased('person_key') }}"
     )
 }}
 

@@ -8,13 +8,18 @@ with source as (
 typed as (
     select
         nullif(trim(customer_id), '') as customer_id,
+        {{ pseudonymous_key("nullif(trim(customer_id), '')") }} as customer_key,
         email,
         full_name,
         {{ parse_utc_timestamp('created_at') }} as created_at,
         upper(country) as country,
         lower(acquisition_channel) as acquisition_channel,
         acquisition_campaign,
-        nullif(trim(referred_by_customer_id), '') as referred_by_customer_id,
+        -- A referrer who asked to be erased leaves no id behind in anybody's row.
+        case
+            when {{ is_erased(pseudonymous_key("nullif(trim(referred_by_customer_id), '')")) }} then null
+            else nullif(trim(referred_by_customer_id), '')
+        end as referred_by_customer_id,
         {%- for channel in ['email', 'push', 'sms', 'in_app'] %}
         {{ safe_cast('consent_' ~ channel, api.Column.translate_type('boolean')) }} as consent_{{ channel }},
         {%- endfor %}
@@ -40,9 +45,24 @@ checked as (
             when has_invalid_consent then 'invalid_value'
         end as reason_code
     from typed
+),
+
+-- A broken copy of an erased customer's row (e.g. its id lost) still carries their e-mail: scrub it too.
+erased_emails as (
+    select distinct email
+    from checked
+    where {{ is_erased('customer_key') }} and email is not null
+),
+
+dispositioned as (
+    select
+        *,
+        {{ is_erased('customer_key') }} as is_erased_key,
+        {{ is_erased('customer_key') }} or email in (select email from erased_emails) as is_erased_customer
+    from checked
 )
 
 select
-    *,
-    {{ row_disposition('customer_id, updated_at', 'load_id, load_row_number', is_erased('customer_id')) }} as row_disposition
-from checked
+    {{ star_without_erased_personal_data(['customer_id', 'email', 'full_name'], ['is_erased_key', 'is_erased_customer']) }},
+    {{ row_disposition('customer_id, updated_at', 'load_id, load_row_number', 'is_erased_key') }} as row_disposition
+from dispositioned

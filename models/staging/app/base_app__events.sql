@@ -7,14 +7,20 @@ with checked as (
 
 later_copies as (
     select * from {{ ref('base_app__events_later_copies') }}
+),
+
+dispositioned as (
+    select
+        checked.*,
+        later_copies.load_id is not null as is_later_copy,
+        {{ is_erased('checked.customer_key') }} as is_erased_customer
+    from checked
+    left join later_copies
+        on checked.load_id = later_copies.load_id
+        and checked.load_row_number = later_copies.load_row_number
 )
 
 select
-    checked.*,
-    -- Hashed once here: every reader of stg_app__events (a view) would otherwise hash 100M+ ids again.
-    {{ pseudonymous_key('checked.customer_id') }} as customer_key,
-    {{ row_disposition(erased_when=is_erased('customer_id'), is_later_copy='later_copies.load_id is not null') }} as row_disposition
-from checked
-left join later_copies
-    on checked.load_id = later_copies.load_id
-    and checked.load_row_number = later_copies.load_row_number
+    {{ star_without_erased_personal_data(['customer_id', 'ip_address'], ['is_erased_customer', 'is_later_copy']) }},
+    {{ row_disposition(erased_when='is_erased_customer', is_later_copy='is_later_copy') }} as row_disposition
+from dispositioned

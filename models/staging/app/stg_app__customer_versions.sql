@@ -7,7 +7,7 @@ with versions as (
 dated as (
     select
         customer_id,
-        {{ pseudonymous_key('customer_id') }} as customer_key,
+        customer_key,
         email,
         full_name,
         created_at,

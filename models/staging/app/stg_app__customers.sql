@@ -15,17 +15,16 @@ latest as (
 
 select
     customer_id,
-    {{ pseudonymous_key('customer_id') }} as customer_key,
+    customer_key,
     email,
     full_name,
     first_created_at as created_at,
     country,
     acquisition_channel,
     acquisition_campaign,
-    -- A referrer who asked to be erased leaves no key behind.
-    case when {{ is_erased('referred_by_customer_id') }} then null else referred_by_customer_id end as referred_by_customer_id,
-    case when {{ is_erased('referred_by_customer_id') }} then null else {{ pseudonymous_key('referred_by_customer_id') }} end
-        as referred_by_customer_key,
+    -- (base_app__customers already dropped a referrer who asked to be erased)
+    referred_by_customer_id,
+    {{ pseudonymous_key('referred_by_customer_id') }} as referred_by_customer_key,
     consent_email,
     consent_push,
     consent_sms,

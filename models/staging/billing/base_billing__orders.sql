@@ -10,13 +10,14 @@ currencies as (
 ),
 
 customers as (
-    {{ known_customer_ids() }}
+    {{ known_customer_keys() }}
 ),
 
 typed as (
     select
         nullif(trim(order_id), '') as order_id,
         nullif(trim(customer_id), '') as customer_id,
+        {{ pseudonymous_key("nullif(trim(customer_id), '')") }} as customer_key,
         {{ parse_utc_timestamp('ordered_at') }} as ordered_at,
         ordered_at as ordered_at_text,
         {{ safe_cast('amount', 'decimal(18, 2)') }} as amount,
@@ -36,16 +37,23 @@ checked as (
             when typed.amount is null or typed.amount <= 0 then 'invalid_amount'
             when currencies.currency is null then 'unknown_currency'
             when typed.status not in ('paid', 'refunded') then 'invalid_value'
-            when customers.customer_id is null then 'orphan_customer'
+            when customers.customer_key is null then 'orphan_customer'
         end as reason_code
     from typed
     left join currencies
         on typed.currency = currencies.currency
     left join customers
-        on typed.customer_id = customers.customer_id
+        on typed.customer_key = customers.customer_key
+),
+
+dispositioned as (
+    select
+        *,
+        {{ is_erased('customer_key') }} as is_erased_customer
+    from checked
 )
 
 select
-    *,
-    {{ row_disposition('order_id', 'load_id, load_row_number', is_erased('customer_id')) }} as row_disposition
-from checked
+    {{ star_without_erased_personal_data(['customer_id']) }},
+    {{ row_disposition('order_id', 'load_id, load_row_number', 'is_erased_customer') }} as row_disposition
+from dispositioned

@@ -10,13 +10,14 @@ currencies as (
 ),
 
 customers as (
-    {{ known_customer_ids() }}
+    {{ known_customer_keys() }}
 ),
 
 typed as (
     select
         nullif(trim(subscription_id), '') as subscription_id,
         nullif(trim(customer_id), '') as customer_id,
+        {{ pseudonymous_key("nullif(trim(customer_id), '')") }} as customer_key,
         lower(trim(plan_id)) as plan_id,
         lower(trim(billing_interval)) as billing_interval,
         {{ safe_cast('amount', 'decimal(18, 2)') }} as amount,
@@ -43,16 +44,23 @@ checked as (
                 or typed.change_type not in ('created', 'renewed', 'plan_changed', 'canceled', 'reactivated')
                 or typed.billing_interval not in ('month', 'year')
                 then 'invalid_value'
-            when customers.customer_id is null then 'orphan_customer'
+            when customers.customer_key is null then 'orphan_customer'
         end as reason_code
     from typed
     left join currencies
         on typed.currency = currencies.currency
     left join customers
-        on typed.customer_id = customers.customer_id
+        on typed.customer_key = customers.customer_key
+),
+
+dispositioned as (
+    select
+        *,
+        {{ is_erased('customer_key') }} as is_erased_customer
+    from checked
 )
 
 select
-    *,
-    {{ row_disposition('subscription_id, change_type, effective_at', 'load_id, load_row_number', is_erased('customer_id')) }} as row_disposition
-from checked
+    {{ star_without_erased_personal_data(['customer_id']) }},
+    {{ row_disposition('subscription_id, change_type, effective_at', 'load_id, load_row_number', 'is_erased_customer') }} as row_disposition
+from dispositioned

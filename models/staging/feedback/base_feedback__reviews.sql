@@ -6,13 +6,14 @@ with source as (
 ),
 
 customers as (
-    {{ known_customer_ids() }}
+    {{ known_customer_keys() }}
 ),
 
 typed as (
     select
         nullif(trim(review_id), '') as review_id,
         nullif(trim(customer_id), '') as customer_id,
+        {{ pseudonymous_key("nullif(trim(customer_id), '')") }} as customer_key,
         lower(trim(source)) as review_source,
         {{ whole_number('rating') }} as rating,
         review_text,
@@ -30,14 +31,21 @@ checked as (
             when typed.review_id is null then 'null_id'
             {{ timestamp_checks('typed.created_at') }}
             when typed.rating is null or typed.rating not between 1 and 5 then 'score_out_of_range'
-            when typed.customer_id is not null and customers.customer_id is null then 'orphan_customer'
+            when typed.customer_id is not null and customers.customer_key is null then 'orphan_customer'
         end as reason_code
     from typed
     left join customers
-        on typed.customer_id = customers.customer_id
+        on typed.customer_key = customers.customer_key
+),
+
+dispositioned as (
+    select
+        *,
+        {{ is_erased('customer_key') }} as is_erased_customer
+    from checked
 )
 
 select
-    *,
-    {{ row_disposition('review_id', 'load_id, load_row_number', is_erased('customer_id')) }} as row_disposition
-from checked
+    {{ star_without_erased_personal_data(['customer_id', 'review_text']) }},
+    {{ row_disposition('review_id', 'load_id, load_row_number', 'is_erased_customer') }} as row_disposition
+from dispositioned

@@ -6,13 +6,14 @@ with source as (
 ),
 
 customers as (
-    {{ known_customer_ids() }}
+    {{ known_customer_keys() }}
 ),
 
 typed as (
     select
         nullif(trim(response_id), '') as response_id,
         nullif(trim(customer_id), '') as customer_id,
+        {{ pseudonymous_key("nullif(trim(customer_id), '')") }} as customer_key,
         lower(trim(survey_type)) as survey_type,
         {{ whole_number('score') }} as score,
         comment,
@@ -35,14 +36,21 @@ checked as (
                 or (typed.survey_type = 'nps' and typed.score not between 0 and 10)
                 or (typed.survey_type = 'csat' and typed.score not between 1 and 5)
                 then 'score_out_of_range'
-            when customers.customer_id is null then 'orphan_customer'
+            when customers.customer_key is null then 'orphan_customer'
         end as reason_code
     from typed
     left join customers
-        on typed.customer_id = customers.customer_id
+        on typed.customer_key = customers.customer_key
+),
+
+dispositioned as (
+    select
+        *,
+        {{ is_erased('customer_key') }} as is_erased_customer
+    from checked
 )
 
 select
-    *,
-    {{ row_disposition('response_id', 'load_id, load_row_number', is_erased('customer_id')) }} as row_disposition
-from checked
+    {{ star_without_erased_personal_data(['customer_id', 'comment']) }},
+    {{ row_disposition('response_id', 'load_id, load_row_number', 'is_erased_customer') }} as row_disposition
+from dispositioned

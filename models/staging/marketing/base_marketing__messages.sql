@@ -6,13 +6,14 @@ with source as (
 ),
 
 customers as (
-    {{ known_customer_ids() }}
+    {{ known_customer_keys() }}
 ),
 
 typed as (
     select
         nullif(trim(message_id), '') as message_id,
         nullif(trim(customer_id), '') as customer_id,
+        {{ pseudonymous_key("nullif(trim(customer_id), '')") }} as customer_key,
         lower(trim(channel)) as channel,
         campaign,
         lower(trim(message_type)) as message_type,
@@ -47,14 +48,21 @@ checked as (
                 or typed.message_type not in ('triggered', 'broadcast')
                 or typed.has_invalid_bounce_flag
                 then 'invalid_value'
-            when customers.customer_id is null then 'orphan_customer'
+            when customers.customer_key is null then 'orphan_customer'
         end as reason_code
     from typed
     left join customers
-        on typed.customer_id = customers.customer_id
+        on typed.customer_key = customers.customer_key
+),
+
+dispositioned as (
+    select
+        *,
+        {{ is_erased('customer_key') }} as is_erased_customer
+    from checked
 )
 
 select
-    *,
-    {{ row_disposition('message_id', 'sent_at, load_id, load_row_number', is_erased('customer_id')) }} as row_disposition
-from checked
+    {{ star_without_erased_personal_data(['customer_id']) }},
+    {{ row_disposition('message_id', 'sent_at, load_id, load_row_number', 'is_erased_customer') }} as row_disposition
+from dispositioned

@@ -6,10 +6,9 @@ requests as (
 )
 
 select
-    nullif(trim(customer_id), '') as customer_id,
     {{ pseudonymous_key("nullif(trim(customer_id), '')") }} as customer_key,
     min({{ parse_utc_timestamp('requested_at') }}) as requested_at,
     count(*) as requests
 from requests
 where nullif(trim(customer_id), '') is not null
-group by 1, 2
+group by 1

@@ -1,0 +1,157 @@
+"""What BI users get holds no personal data, an erasure leaves nothing personal behind, and free text and URLs
+are scrubbed before they leave staging. Values are scanned, not column names."""
+
+import csv
+import subprocess
+import sys
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import warehouse_env
+from engagement_warehouse.generator.landing import FIRST_NAMES, LAST_NAMES
+from engagement_warehouse.settings import PROJECT_ROOT, dbt_command
+
+EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z]{2,}"
+IPV4 = r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b"
+FULL_NAMES = "|".join(f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES)
+
+
+def _text_columns(con, tables_only: bool = False):
+    kinds = "and table_name in (select table_name from duckdb_tables() t where t.schema_name = c.schema_name)" if tables_only else ""
+    return con.execute(f"select schema_name, table_name, column_name from duckdb_columns() c where data_type = 'VARCHAR' "
+                       f"and database_name = current_database() and schema_name not in ('information_schema', 'pg_catalog') {kinds} "
+                       "order by all").fetchall()
+
+
+def test_the_published_copy_holds_only_consumer_schemas(materialised_graph):
+    with duckdb.connect(str(materialised_graph / "published" / "engagement.duckdb"), read_only=True) as con:
+        schemas = {row[0] for row in con.execute("select distinct schema_name from duckdb_tables()").fetchall()}
+        views = con.execute("select count(*) from duckdb_views() where not internal").fetchone()[0]
+        wide = con.execute("select count(*) from duckdb_columns() where data_type in ('HUGEINT', 'UHUGEINT')").fetchone()[0]
+        undescribed = con.execute("select count(*) from duckdb_tables() where schema_name = 'marts' "
+                                  "and coalesce(comment, '') = ''").fetchone()[0]
+    assert schemas == {"marts", "semantic", "reference"}
+    assert (views, wide, undescribed) == (0, 0, 0)
+
+
+def test_no_value_in_the_published_copy_is_an_email_an_ip_address_or_a_customers_name(materialised_graph):
+    leaks = []
+    with duckdb.connect(str(materialised_graph / "published" / "engagement.duckdb"), read_only=True) as con:
+        for schema, table, column in _text_columns(con):
+            hits = con.execute(f'select count(*) from {schema}.{table} where regexp_matches("{column}", ?) '
+                               f'or regexp_matches("{column}", ?) or regexp_matches("{column}", ?)',
+                               [EMAIL, IPV4, FULL_NAMES]).fetchone()[0]
+            if hits:
+                leaks.append((schema, table, column, hits))
+    assert leaks == []
+
+
+def test_an_erased_customer_leaves_no_raw_id_email_or_name_in_any_table_of_the_working_warehouse(materialised_graph):
+    landing = materialised_graph / "landing"
+    erased_ids = set(pq.read_table(landing / "erasure_requests").column("customer_id").to_pylist()) - {None}
+    customers = pq.read_table(landing / "customers").to_pylist()
+    # a name identifies only where nobody else has it (the generator reuses 120 names)
+    others_names = {c["full_name"] for c in customers if c["customer_id"] not in erased_ids}
+    personal = sorted(erased_ids | {c["email"] for c in customers if c["customer_id"] in erased_ids}
+                      | ({c["full_name"] for c in customers if c["customer_id"] in erased_ids} - others_names) - {None})
+    assert len(erased_ids) > 3
+    found = []
+    with duckdb.connect(str(materialised_graph / "warehouse" / "engagement.duckdb"), read_only=True) as con:
+        for schema, table, column in _text_columns(con, tables_only=True):
+            hits = con.execute(f'select count(*) from {schema}.{table} where "{column}" in (select unnest(?))', [personal]).fetchone()[0]
+            if hits:
+                found.append((schema, table, column, hits))
+        counted = con.execute("select sum(row_count) from marts.load_reconciliation where row_disposition = 'erased'").fetchone()[0]
+    assert found == []
+    assert counted > 0  # their rows are still counted, by salted key
+
+
+@pytest.fixture(scope="module")
+def contact_data_sql(tmp_path_factory) -> str:
+    """The macro as dbt compiles it, so the test measures exactly what the models run."""
+    tmp = tmp_path_factory.mktemp("compile")
+    env = warehouse_env(tmp, tmp / "landing")
+    result = subprocess.run(dbt_command("compile", "--quiet", "--inline",
+                                        "select label, {{ contains_contact_data('comment') }} as hit, "
+                                        "{{ without_personal_url_parameters('url') }} as scrubbed from input",
+                                        target_path=tmp / "target"),
+                            env={**env, "EW_WAREHOUSE_PATH": ":memory:"}, capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return result.stdout.strip()
+
+
+def test_contact_data_in_comments_is_found_with_high_precision_and_recall(contact_data_sql):
+    with open(PROJECT_ROOT / "tests" / "fixtures" / "contact_data_comments.csv", newline="") as handle:
+        labelled = [(row["comment"], row["has_contact_data"] == "1") for row in csv.DictReader(handle)]
+    assert len(labelled) >= 200
+    with duckdb.connect() as con:
+        con.execute("create table input (comment varchar, url varchar, label boolean)")
+        con.executemany("insert into input values (?, null, ?)", [(c, label) for c, label in labelled])
+        tp, fp, fn = con.execute(f"select count(*) filter (hit and label), count(*) filter (hit and not label), "
+                                 f"count(*) filter (not hit and label) from ({contact_data_sql})").fetchone()
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    print(f"contact data in comments: precision {precision:.3f}, recall {recall:.3f} ({tp} tp, {fp} fp, {fn} fn)", file=sys.stderr)
+    assert precision >= 0.95 and recall >= 0.95
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("/signup?email=victim@example.com&name=Jane", "/signup?email=redacted&name=redacted"),
+    ("https://ref.example/a?ref=jane%40example.com&x=1", "https://ref.example/a?ref=redacted&x=1"),
+    ("/p?Phone=+1555123&FirstName=Jo#top", "/p?Phone=redacted&FirstName=redacted#top"),
+    ("/reset?token=abc123", "/reset?token=redacted"),
+    ("/pricing?utm_source=google&plan=pro", "/pricing?utm_source=google&plan=pro"),
+    ("/search?q=shoes", "/search?q=shoes"),
+])
+def test_personal_url_parameters_are_redacted_and_the_rest_kept(contact_data_sql, url, expected):
+    with duckdb.connect() as con:
+        con.execute("create table input as select null::varchar as comment, ? as url, null::boolean as label", [url])
+        assert con.execute(f"select scrubbed from ({contact_data_sql})").fetchone()[0] == expected
+
+
+def test_a_bi_tool_opens_the_published_copy_through_sqlalchemy_and_reads_a_mart_and_its_comment(materialised_graph):
+    """As Superset does (duckdb-engine), with the connection the README gives."""
+    from sqlalchemy import create_engine, text
+
+    published = materialised_graph / "published" / "engagement.duckdb"
+    engine = create_engine(f"duckdb:///{published}", connect_args={"read_only": True})
+    try:
+        with engine.connect() as connection:
+            customers = connection.execute(text("select count(*) from marts.dim_customers")).scalar_one()
+            comment = connection.execute(text("select comment from duckdb_columns() where schema_name = 'marts' "
+                                              "and table_name = 'dim_customers' and column_name = 'lifecycle_stage'")).scalar_one()
+    finally:
+        engine.dispose()
+    assert customers > 0
+    assert comment and "dormant" in comment
+
+
+def test_erasing_at_source_rewrites_only_the_files_that_hold_erased_customers_and_is_idempotent(tmp_path):
+    from conftest import generate_small
+    from engagement_warehouse.landing.erase import erase_at_source, erased_customer_ids
+
+    landing = tmp_path / "landing"
+    generate_small(landing, customers=120, days=4, erasure_rate=0.05)
+    (landing / "orders" / "manual.csv").write_text("order_id,customer_id,ordered_at,amount,currency,status\n")
+    erased = erased_customer_ids(landing)
+    assert erased
+
+    def rows_by_file():
+        return {(p.parent.name, p.name): pq.read_table(p) for p in landing.glob("*/*.parquet") if p.parent.name != "_generator"}
+
+    before = rows_by_file()
+    changes = erase_at_source(landing)
+    after = rows_by_file()
+    assert changes and all(rows > 0 for _, _, rows in changes)
+    for (table, name), rows in after.items():
+        if "customer_id" in rows.column_names and table != "erasure_requests":
+            assert not set(rows.column("customer_id").to_pylist()) & erased, (table, name)
+        if "referred_by_customer_id" in rows.column_names:
+            assert not set(rows.column("referred_by_customer_id").to_pylist()) & erased
+    removed = {(t, n): before[(t, n)].num_rows - after[(t, n)].num_rows for (t, n) in before}
+    for table, name, rows in changes:
+        assert table == "customers" or removed[(table, name)] == rows
+    untouched = {(t, n) for (t, n) in before} - {(t, n) for t, n, _ in changes}
+    assert all(before[key].equals(after[key]) for key in untouched)
+    assert erase_at_source(landing) == []
