@@ -33,8 +33,7 @@ def landing_preflight(context: AssetExecutionContext, warehouse: WarehouseResour
             report = run_preflight(settings.landing_dir, con)
     except EmptyLandingError as error:
         raise Failure(str(error)) from error
-    for finding in report.findings:
-        (context.log.warning if finding.severity != "note" else context.log.info)(str(finding))
+    context.log.info(f"preflight of {settings.landing_dir}:\n{report.text()}")
     for table in landing_contract().values():
         files = [f for f in report.files if f.table_name == table.name]
         read = [f for f in files if f.is_read]

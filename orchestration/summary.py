@@ -5,9 +5,9 @@ import duckdb
 
 from engagement_warehouse.settings import WarehouseSettings
 
-KEY_MODELS = ("staging.stg_app__events", "staging.stg_app__customers", "staging.stg_billing__subscriptions",
-              "staging.stg_billing__orders", "staging.stg_feedback__survey_responses", "staging.stg_marketing__messages",
-              "marts.mrr_movements", "marts.customer_revenue", "marts.customer_predicted_value", "marts.fct_nps_monthly")
+# Marts only: the published copy holds no staging (see load_reconciliation below for staged rows per table).
+KEY_MODELS = ("marts.fct_events", "marts.fct_sessions", "marts.dim_customers", "marts.fct_orders", "marts.mrr_movements",
+              "marts.customer_revenue", "marts.customer_predicted_value", "marts.fct_nps_monthly", "marts.engagement_daily")
 
 HEADLINE_SQL = """
 select

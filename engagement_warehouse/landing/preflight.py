@@ -90,7 +90,14 @@ class PreflightReport:
         absent = [t for t in landing_contract() if t not in tables]
         if absent:
             lines.append(f"no files for: {', '.join(absent)} (their models are empty)")
-        lines += [str(finding) for finding in self.findings]
+        # The same finding in many load files (e.g. an optional column a daily export never has) is said once.
+        grouped: dict[tuple, list[Finding]] = {}
+        for finding in self.findings:
+            grouped.setdefault((finding.severity, finding.table_name, finding.column_name, finding.problem, finding.fix),
+                               []).append(finding)
+        for same in grouped.values():
+            more = f" (and {len(same) - 1} more file(s) of {same[0].table_name})" if len(same) > 1 else ""
+            lines.append(str(same[0]) + more)
         return "\n".join(lines)
 
 

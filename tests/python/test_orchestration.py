@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -164,3 +165,16 @@ def test_the_published_copy_holds_only_consumer_schemas_with_comments_and_no_128
     assert schemas == {"marts"} and views == 0
     assert types == {"day": "INTEGER", "total": "BIGINT"}
     assert (table_comment, column_comment) == ("One row per day.", "Sum of x.")
+
+
+def test_the_build_summary_reads_only_what_the_published_copy_holds(materialised_graph, monkeypatch):
+    """make build / make demo end with this summary; the copy has no staging, so it must not ask for it."""
+    from engagement_warehouse.settings import WarehouseSettings
+    from orchestration.summary import summary
+
+    for name, value in warehouse_env(materialised_graph, materialised_graph / "landing").items():
+        if name.startswith("EW_"):
+            monkeypatch.setenv(name, value)
+    text = summary(WarehouseSettings.from_env())
+    assert "marts.fct_events" in text and "Latest month" in text
+    assert re.search(r"^  events\s+[\d,]+\s+[\d,]+", text, re.M)
