@@ -38,7 +38,7 @@ anonymous_ids as (
 erased_logins as (
     select distinct anonymous_id
     from {{ ref('base_app__events') }}
-    where row_disposition = 'erased' and customer_id is not null
+    where row_disposition = 'erased' and customer_key is not null
 )
 
 select
