@@ -43,9 +43,10 @@ def _text(value: str) -> str:
 
 
 def publish_copy(build_path: Path, published_path: Path, descriptions: Descriptions | None = None,
-                 schemas: tuple[str, ...] = CONSUMER_SCHEMAS) -> dict[str, int]:
+                 schemas: tuple[str, ...] = CONSUMER_SCHEMAS, duckdb_config: dict | None = None) -> dict[str, int]:
     """Write the consumer schemas of the build warehouse to a new file and rename it over `published_path`.
 
+    `duckdb_config` (memory_limit, threads, temp_directory) bounds the copy like the build.
     Returns the published file's size in bytes and the number of tables.
     """
     descriptions = descriptions or {}
@@ -53,7 +54,8 @@ def publish_copy(build_path: Path, published_path: Path, descriptions: Descripti
     temporary = published_path.with_name(f".{published_path.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
     try:
-        with duckdb.connect(str(temporary), config={"storage_compatibility_version": "v1.4.0"}) as con:
+        config = {"storage_compatibility_version": "v1.4.0", "preserve_insertion_order": False, **(duckdb_config or {})}
+        with duckdb.connect(str(temporary), config=config) as con:
             con.execute(f"attach {_text(str(build_path))} as build (read_only)")
             relations = con.execute(
                 "select schema_name, table_name from duckdb_tables() where database_name = 'build' and schema_name in "
@@ -88,6 +90,8 @@ def publish_copy(build_path: Path, published_path: Path, descriptions: Descripti
        freshness_policy=MART_FRESHNESS)
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     settings = warehouse.settings()
-    published = publish_copy(settings.warehouse_path, settings.published_path, manifest_descriptions(dbt_project().manifest_path))
+    published = publish_copy(settings.warehouse_path, settings.published_path, manifest_descriptions(dbt_project().manifest_path),
+                             duckdb_config={"memory_limit": settings.memory_limit, "threads": settings.threads,
+                                            "temp_directory": str(settings.duckdb_temp_dir)})
     context.log.info(f"published {published['tables']} tables to {settings.published_path} ({published['size_bytes'] / 1e6:.1f} MB)")
     return MaterializeResult(metadata={"path": str(settings.published_path), **published})
