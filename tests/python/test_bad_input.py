@@ -1,6 +1,4 @@
-"""Hand-made bad rows, one per fault class: each lands in quarantine with its reason and the build succeeds."""
-
-import shutil
+"""Hand-made bad rows, one per fault class, all in one build: each lands in quarantine with its reason and the build succeeds."""
 
 import duckdb
 import pyarrow as pa
@@ -33,26 +31,28 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def clean_landing(tmp_path_factory):
-    out = tmp_path_factory.mktemp("clean")
-    generate_small(out, customers=30, days=3, fault_rate=0.0)
-    return out
+def built_with_every_bad_row(tmp_path_factory):
+    """One build over clean data plus one hand-made file per case (`<case id>.parquet`), so the cases share it."""
+    root = tmp_path_factory.mktemp("bad_rows")
+    landing = root / "landing"
+    generate_small(landing, customers=30, days=3, fault_rate=0.0)
+    for case in CASES:
+        table, overrides, _ = case.values
+        template_file = next((landing / table).glob("2026-*.parquet"))
+        row = {**pq.read_table(template_file).slice(0, 1).to_pylist()[0], **overrides}
+        pq.write_table(pa.Table.from_pylist([row], schema=pq.read_schema(template_file)), landing / table / f"{case.id}.parquet")
+    env = warehouse_env(root, landing)
+    result = run_dbt(env, *BUILD_UP_TO_STATISTICS, "--vars", '{"verify_injected_faults": false}')
+    assert result.returncode == 0, result.stdout[-3000:]
+    return env
 
 
 @pytest.mark.parametrize("table, overrides, reason", CASES)
-def test_bad_row_is_quarantined_with_its_reason(clean_landing, tmp_path, table, overrides, reason):
-    landing = tmp_path / "landing"
-    shutil.copytree(clean_landing, landing)
-    template = pq.read_table(next((landing / table).glob("*.parquet"))).slice(0, 1).to_pylist()[0]
-    row = {**template, **overrides}
-    pq.write_table(pa.Table.from_pylist([row], schema=pq.read_schema(next((landing / table).glob("*.parquet")))),
-                   landing / table / "handmade.parquet")
-    env = warehouse_env(tmp_path, landing)
-    result = run_dbt(env, *BUILD_UP_TO_STATISTICS, "--vars", '{"verify_injected_faults": false}')
-    assert result.returncode == 0, result.stdout[-3000:]
-    with duckdb.connect(env["EW_WAREHOUSE_PATH"], read_only=True) as con:
+def test_bad_row_is_quarantined_with_its_reason(built_with_every_bad_row, request, table, overrides, reason):
+    case_id = request.node.callspec.id
+    with duckdb.connect(built_with_every_bad_row["EW_WAREHOUSE_PATH"], read_only=True) as con:
         quarantined = con.execute(
-            f"select reason_code from staging.quarantine_{_source_of(table)}__{table} where load_id = 'handmade.parquet'"
+            f"select reason_code from staging.quarantine_{_source_of(table)}__{table} where load_id = ?", [f"{case_id}.parquet"]
         ).fetchall()
     assert quarantined == [(reason,)]
 
