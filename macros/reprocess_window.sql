@@ -8,3 +8,16 @@
 {% macro before_reprocess_end(date_expression) -%}
     {%- if var('event_date_to') %}and {{ date_expression }} < cast('{{ var("event_date_to") }}' as date){% endif -%}
 {%- endmacro %}
+
+{#- int_identity_map's post-hook: an id an erased customer logged in on may have no staged event left (all its
+    events were theirs); a full build has no row for it, so the incremental map drops it. -#}
+{% macro identity_map_without_vanished_ids() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where had_erased_customer
+        and anonymous_id not in (
+            select anonymous_id from {{ ref('stg_app__events') }}
+            where anonymous_id in (select anonymous_id from {{ this }} where had_erased_customer)
+        )
+    {%- endif -%}
+{%- endmacro %}

@@ -8,21 +8,28 @@ Python statistics, dbt source `statistics`).
 """
 
 
+import json
 from datetime import timedelta
 
 from dagster import AssetExecutionContext, BackfillPolicy, FreshnessPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from engagement_warehouse.landing.preflight import staging_needs_full_refresh
 from orchestration.partitions import dbt_partition_vars, event_days
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_project
 
 
-def dbt_build_args(has_fault_manifest: bool) -> list[str]:
-    """`dbt build` arguments; the injected-fault check only runs where the generator left its manifest."""
-    args = ["build"]
-    if not has_fault_manifest:
-        args += ["--vars", '{"verify_injected_faults": false}']
-    return args
+def dbt_build_args(warehouse: WarehouseResource, vars_: dict | None = None) -> list[str]:
+    """`dbt build` arguments: --full-refresh when the preflight found a staged load file rewritten or removed
+    (staging re-reads the landing folder, and every incremental model after it); the injected-fault check
+    only where the generator left its manifest."""
+    settings = warehouse.settings()
+    with settings.connect() as con:
+        full_refresh = staging_needs_full_refresh(con)
+    vars_ = dict(vars_ or {})
+    if not (settings.landing_dir / "_generator" / "injected_faults.parquet").exists():
+        vars_["verify_injected_faults"] = False
+    return ["build", *(["--full-refresh"] if full_refresh else []), *(["--vars", json.dumps(vars_)] if vars_ else [])]
 
 
 AFTER_STATISTICS = "source:statistics+"
@@ -50,27 +57,25 @@ class WarehouseTranslator(DagsterDbtTranslator):
 @dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), exclude=f"{AFTER_EVENTS} {AFTER_STATISTICS}",
             pool=WAREHOUSE_POOL, dagster_dbt_translator=WarehouseTranslator())
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    settings = warehouse.settings()
-    manifest = settings.landing_dir / "_generator" / "injected_faults.parquet"
-    yield from dbt.cli(dbt_build_args(manifest.exists()), context=context).stream()
+    yield from dbt.cli(dbt_build_args(warehouse), context=context).stream()
 
 
 @dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), select=EVENT_MODELS, pool=WAREHOUSE_POOL,
             partitions_def=event_days, backfill_policy=BackfillPolicy.single_run(),
             dagster_dbt_translator=WarehouseTranslator())
-def event_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
+def event_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     window = context.partition_time_window
-    args = ["build", "--vars", dbt_partition_vars(window.start.date().isoformat(), window.end.date().isoformat())]
+    args = dbt_build_args(warehouse, dbt_partition_vars(window.start.date().isoformat(), window.end.date().isoformat()))
     yield from dbt.cli(args, context=context).stream()
 
 
 @dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), select=AFTER_EVENTS,
             exclude=f"{EVENT_MODELS} {AFTER_STATISTICS}", pool=WAREHOUSE_POOL, dagster_dbt_translator=WarehouseTranslator())
-def engagement_dbt_marts(context: AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build"], context=context).stream()
+def engagement_dbt_marts(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    yield from dbt.cli(dbt_build_args(warehouse), context=context).stream()
 
 
 @dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), select=AFTER_STATISTICS, pool=WAREHOUSE_POOL,
             dagster_dbt_translator=WarehouseTranslator())
-def statistics_dbt_marts(context: AssetExecutionContext, dbt: DbtCliResource):
-    yield from dbt.cli(["build"], context=context).stream()
+def statistics_dbt_marts(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    yield from dbt.cli(dbt_build_args(warehouse), context=context).stream()

@@ -38,7 +38,7 @@ def landing_preflight(context: AssetExecutionContext, warehouse: WarehouseResour
         files = [f for f in report.files if f.table_name == table.name]
         read = [f for f in files if f.is_read]
         yield MaterializeResult(asset_key=AssetKey([table.source, table.name]), metadata={
-            "files_read": len(read), "files_set_aside": len(files) - len(read),
+            "files_read": len(read), "files_set_aside": sum(1 for f in files if f.reason_code),
             "rows_read": sum(f.row_count or 0 for f in read),
             "findings": "\n".join(str(f) for f in report.findings if f.table_name == table.name) or "none"})
     for name in LEDGERS:

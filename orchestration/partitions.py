@@ -1,6 +1,5 @@
 """Daily partitions of the event models (fct_events, fct_sessions), by event date (UTC)."""
 
-import json
 import os
 import warnings
 from datetime import date
@@ -17,9 +16,9 @@ event_days = DailyPartitionsDefinition(start_date=os.environ.get("EW_PARTITIONS_
 RANGE_START_TAG, RANGE_END_TAG = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
 
-def dbt_partition_vars(start: str, end: str) -> str:
-    """--vars for dbt: reprocess event dates from `start` (minus the lookback) up to, not including, `end`."""
-    return json.dumps({"event_date_from": start, "event_date_to": end})
+def dbt_partition_vars(start: str, end: str) -> dict[str, str]:
+    """dbt vars: reprocess event dates from `start` (minus the lookback) up to, not including, `end`."""
+    return {"event_date_from": start, "event_date_to": end}
 
 
 def landed_event_dates() -> tuple[date, date] | None:

@@ -13,6 +13,11 @@ parquet or CSV) is either read or set aside with a reason, and nothing is left u
 Every problem (also extra columns, unknown folders, stray files) is a finding with file, column, problem and
 fix, printed as the preflight report and kept in `landing.preflight_findings`.
 
+Tables staged incrementally by load file (`INCREMENTAL_STAGING`) are compared with what their staging table
+holds: each read file is `new` or `staged` (same fingerprint: size and modification time), and a staged file
+that was rewritten or removed since is reported, because staging then has to re-read the landing folder in
+full (`dbt build --full-refresh`; `make build` and Dagster do it by themselves).
+
 A column's view type is its contract type when every file stores it that way (no cast on the hot path),
 else text; staging casts with non-failing casts and quarantines cells that do not convert.
 """
@@ -34,6 +39,11 @@ from engagement_warehouse.landing.contract import JSON_TYPE, LANDING_SCHEMA, Tab
 GENERATOR_FOLDER = "_generator"
 FORMATS = {".parquet": "parquet", ".csv": "csv", ".gz": "csv"}  # .gz: gzip-compressed CSV (name.csv.gz)
 NESTED_TYPE_MARKERS = ("STRUCT", "MAP", "[]", "UNION")
+# Landing tables whose staging reads only new load files: the staging table, whose rows carry load_id and
+# load_fingerprint (what was staged, file by file).
+INCREMENTAL_STAGING = {"events": "staging.base_app__events"}
+# A staged file whose fingerprint changed, or that left the landing folder: its staged rows no longer match it.
+RESTAGING_CHANGES = ("rewritten", "removed")
 
 
 @dataclass(frozen=True)
@@ -60,15 +70,23 @@ class LoadFile:
     path: Path
     file_format: str | None
     size_bytes: int
+    modified_ns: int | None = None
     row_count: int | None = None
     # contract column -> (name in the file, DuckDB type in the file), for the columns the file has
     columns: dict[str, tuple[str, str]] = field(default_factory=dict)
     reason_code: str | None = None
     csv_rows: pa.Table | None = None
+    # For tables staged by load file: new, staged, rewritten or removed (since staged); else None.
+    staging_change: str | None = None
 
     @property
     def is_read(self) -> bool:
-        return self.reason_code is None
+        return self.reason_code is None and self.staging_change != "removed"
+
+    @property
+    def fingerprint(self) -> str | None:
+        """Size and modification time: a file written again (even with the same bytes) counts as rewritten."""
+        return None if self.modified_ns is None else f"{self.size_bytes}-{self.modified_ns}"
 
 
 @dataclass
@@ -79,14 +97,21 @@ class PreflightReport:
     def read_files(self, table: str) -> list[LoadFile]:
         return [f for f in self.files if f.table_name == table and f.is_read]
 
+    @property
+    def restaged_files(self) -> list[LoadFile]:
+        """Staged load files rewritten or removed since: staging must re-read the landing folder in full."""
+        return [f for f in self.files if f.staging_change in RESTAGING_CHANGES]
+
     def text(self) -> str:
         lines = []
         tables = sorted({f.table_name for f in self.files})
         for table in tables:
             files = [f for f in self.files if f.table_name == table]
             read = [f for f in files if f.is_read]
+            set_aside = [f for f in files if f.reason_code]
+            new = [f for f in read if f.staging_change == "new"]
             lines.append(f"{table}: {len(read)} file(s) read ({sum(f.row_count or 0 for f in read):,} rows), "
-                         f"{len(files) - len(read)} set aside")
+                         f"{len(set_aside)} set aside" + (f", {len(new)} not staged yet" if table in INCREMENTAL_STAGING else ""))
         absent = [t for t in landing_contract() if t not in tables]
         if absent:
             lines.append(f"no files for: {', '.join(absent)} (their models are empty)")
@@ -98,6 +123,11 @@ class PreflightReport:
         for same in grouped.values():
             more = f" (and {len(same) - 1} more file(s) of {same[0].table_name})" if len(same) > 1 else ""
             lines.append(str(same[0]) + more)
+        if self.restaged_files:
+            lines.append(f"{len(self.restaged_files)} staged load file(s) were rewritten or removed since they were staged "
+                         f"({', '.join(f'{f.table_name}/{f.load_id}' for f in self.restaged_files[:5])}"
+                         f"{', ...' if len(self.restaged_files) > 5 else ''}): the build re-reads the landing folder in full "
+                         "(dbt build --full-refresh).")
         return "\n".join(lines)
 
 
@@ -144,13 +174,48 @@ def check_landing(landing_dir: Path, con: duckdb.DuckDBPyConnection) -> Prefligh
         elif entry.name != "truth.json":  # the generator's planted truth sits beside its files
             findings.append(Finding("warning", "", entry.name, None, "file is not inside a table folder; it is not read.",
                                     f"move it into <table>/ (one of {', '.join(contract)})."))
+    for table, staging_table in INCREMENTAL_STAGING.items():
+        files += compare_with_staged(table, [f for f in files if f.table_name == table], _staged_files(con, staging_table))
     return PreflightReport(files, findings)
+
+
+def staging_needs_full_refresh(con: duckdb.DuckDBPyConnection) -> bool:
+    """What the last preflight wrote into the warehouse: a staged load file was rewritten or removed, so this
+    build re-reads the landing folder in full (every dbt step of the run passes --full-refresh)."""
+    ledger_exists = con.execute("select count(*) from information_schema.tables where table_schema = ? and "
+                                "table_name = 'load_files'", [LANDING_SCHEMA]).fetchone()[0]
+    return bool(ledger_exists) and con.execute(
+        f"select count(*) from {LANDING_SCHEMA}.load_files where staging_change in {RESTAGING_CHANGES}").fetchone()[0] > 0
+
+
+def compare_with_staged(table: str, files: list[LoadFile], staged: dict[str, str]) -> list[LoadFile]:
+    """Marks each file of an incrementally staged table new, staged or rewritten (also a staged file that is now set
+    aside); returns the staged files that left the landing folder, as `removed`."""
+    for f in files:
+        if f.load_id in staged and (not f.is_read or staged[f.load_id] != f.fingerprint):
+            f.staging_change = "rewritten"
+        elif f.is_read:
+            f.staging_change = "staged" if f.load_id in staged else "new"
+    present = {f.load_id for f in files}
+    return [LoadFile(table, load_id, Path(load_id), None, 0, staging_change="removed")
+            for load_id in sorted(set(staged) - present)]
+
+
+def _staged_files(con: duckdb.DuckDBPyConnection, staging_table: str) -> dict[str, str]:
+    """load_id -> fingerprint of the files the staging table holds rows of (none before its first build)."""
+    schema, name = staging_table.split(".")
+    exists = con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                         [schema, name]).fetchone()[0]
+    if not exists:
+        return {}
+    return dict(con.execute(f"select distinct load_id, load_fingerprint from {staging_table}").fetchall())
 
 
 def inspect_file(table: TableContract, path: Path, table_dir: Path,
                  con: duckdb.DuckDBPyConnection) -> tuple[LoadFile, list[Finding]]:
     load_id = path.relative_to(table_dir).as_posix()
-    load_file = LoadFile(table.name, load_id, path, _file_format(path), path.stat().st_size)
+    stat = path.stat()
+    load_file = LoadFile(table.name, load_id, path, _file_format(path), stat.st_size, stat.st_mtime_ns)
     findings: list[Finding] = []
 
     def set_aside(reason: str, problem: str, fix: str, column: str | None = None) -> tuple[LoadFile, list[Finding]]:
@@ -307,8 +372,8 @@ def _write_csv_rows(con: duckdb.DuckDBPyConnection, table: TableContract, files:
 
 
 LOAD_FILES_SCHEMA = pa.schema([("table_name", pa.string()), ("load_id", pa.string()), ("file_format", pa.string()),
-                               ("size_bytes", pa.int64()), ("row_count", pa.int64()), ("file_status", pa.string()),
-                               ("reason_code", pa.string())])
+                               ("size_bytes", pa.int64()), ("fingerprint", pa.string()), ("row_count", pa.int64()),
+                               ("file_status", pa.string()), ("reason_code", pa.string()), ("staging_change", pa.string())])
 FINDINGS_SCHEMA = pa.schema([("severity", pa.string()), ("table_name", pa.string()), ("load_id", pa.string()),
                              ("column_name", pa.string()), ("problem", pa.string()), ("fix", pa.string())])
 
@@ -316,7 +381,9 @@ FINDINGS_SCHEMA = pa.schema([("severity", pa.string()), ("table_name", pa.string
 def _write_ledgers(con: duckdb.DuckDBPyConnection, report: PreflightReport) -> None:
     files = pa.Table.from_pylist([
         {"table_name": f.table_name, "load_id": f.load_id, "file_format": f.file_format, "size_bytes": f.size_bytes,
-         "row_count": f.row_count, "file_status": "read" if f.is_read else "set_aside", "reason_code": f.reason_code}
+         "fingerprint": f.fingerprint, "row_count": f.row_count,
+         "file_status": "read" if f.is_read else "removed" if f.staging_change == "removed" else "set_aside",
+         "reason_code": f.reason_code, "staging_change": f.staging_change}
         for f in report.files], schema=LOAD_FILES_SCHEMA)
     findings = pa.Table.from_pylist([
         {"severity": f.severity, "table_name": f.table_name, "load_id": f.load_id, "column_name": f.column_name,

@@ -1,16 +1,20 @@
 """Engagement marts: exact planted session and activity counts, and day-by-day incremental builds
 that end identical to a full refresh (and re-running a load changes nothing)."""
 
+import shutil
+from pathlib import Path
+
 import duckdb
 import pytest
 from dagster import materialize
 
-from conftest import generate_small, run_dbt, warehouse_env
+from conftest import generate_small, run_dbt, run_preflight, warehouse_env
 from orchestration.benchmark import land
-from orchestration.dbt_assets import engagement_dbt_marts, event_dbt_models, warehouse_dbt_models
+from orchestration.dbt_assets import dbt_build_args, engagement_dbt_marts, event_dbt_models, warehouse_dbt_models
 from orchestration.definitions import defs
 from orchestration.landing import landing_preflight
 from orchestration.partitions import RANGE_END_TAG, RANGE_START_TAG
+from orchestration.resources import WarehouseResource
 
 ENGAGEMENT_MARTS = ("fct_events", "fct_sessions", "person_daily_activity", "engagement_daily",
                     "retention_cohorts", "funnel_monthly")
@@ -49,45 +53,139 @@ def test_sessions_and_active_persons_survive_dirt_late_and_out_of_order_events(b
 
 
 def _differences(left: str, right: str, table: str) -> tuple[int, int]:
+    """Rows of `table` (schema.table) in one warehouse and not the other, both ways."""
     with duckdb.connect() as con:
         con.execute(f"attach '{left}' as left_db (read_only)")
         con.execute(f"attach '{right}' as right_db (read_only)")
-        return tuple(con.execute(f"select count(*) from (select * from {a}.marts.{table} except all select * from {b}.marts.{table})").fetchone()[0]
+        return tuple(con.execute(f"select count(*) from (select * from {a}.{table} except all select * from {b}.{table})").fetchone()[0]
                      for a, b in (("left_db", "right_db"), ("right_db", "left_db")))
 
 
+def _land_day_in_parts(generated: Path, landed: Path, day: str, customers_held_back: list[str]) -> None:
+    """A day as a loader might land it: events in two files under events/<day>/, every other table as one file,
+    without the customers held back (they arrive the next day)."""
+    land(generated, landed, [day])
+    events = landed / "events" / f"{day}.parquet"
+    (landed / "events" / day).mkdir()
+    with duckdb.connect() as con:
+        for part in (0, 1):
+            con.execute(f"copy (select * exclude (file_row_number) from read_parquet('{events}', file_row_number = true) "
+                        f"where file_row_number % 2 = {part}) to '{landed / 'events' / day / f'part-{part}.parquet'}'")
+        if customers_held_back:
+            customers = landed / "customers" / f"{day}.parquet"
+            con.execute(f"create table day_customers as select * from read_parquet('{customers}')")
+            customers.unlink()
+            con.execute(f"copy (select * from day_customers where customer_id not in ({_sql_list(customers_held_back)})) "
+                        f"to '{customers}'")
+    events.unlink()
+
+
+def _sql_list(values: list[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
 @pytest.fixture(scope="module")
-def daily_and_full(tmp_path_factory) -> tuple[str, str, dict[str, list]]:
-    """The same dirty, late, shuffled data (with erasure requests) built one load per day incrementally, and all at once."""
+def daily_and_full(tmp_path_factory) -> tuple[str, str, dict[str, list], dict]:
+    """The same dirty, late, shuffled data (with erasure requests) built one load at a time incrementally, and all at
+    once from the same files. Besides what the generator plants (late and duplicate events, erasure requests that
+    land after the customer's events), the loads carry what incremental staging has to decide across files:
+    each day's events in two files; on day 3, three customers whose rows arrive only on day 4 (their events are
+    orphans until then); on day 6, copies of five day-5 events received a second earlier than the staged copy
+    (they win) and of five received an hour later (they do not); on day 7, a day-6 file sent again under another
+    name."""
     root = tmp_path_factory.mktemp("incremental")
-    # Erasure requests land mid-way, after the customer's events: the incremental models must forget them too.
     generate_small(root / "all", seed=5, customers=300, days=9, late_rate=0.08, out_of_order_rate=0.08, erasure_rate=0.03)
     days = sorted(path.stem for path in (root / "all" / "events").glob("*.parquet"))
-    daily_env = warehouse_env(root / "daily", root / "landed")
-    for day in days:
-        land(root / "all", root / "landed", [day])
+    landed = root / "landed"
+    daily_env = warehouse_env(root / "daily", landed)
+    daily_path = daily_env["EW_WAREHOUSE_PATH"]
+    with duckdb.connect() as con:
+        late_customers = [row[0] for row in con.execute(
+            f"select distinct customer_id from read_parquet('{root / 'all' / 'events' / days[2]}.parquet') "
+            f"where customer_id in (select customer_id from read_parquet('{root / 'all' / 'customers' / days[2]}.parquet')) "
+            "order by customer_id limit 3").fetchall()]
+    planted: dict = {"late_customers": late_customers}
+    for index, day in enumerate(days):
+        _land_day_in_parts(root / "all", landed, day, late_customers if index == 2 else [])
+        with duckdb.connect() as con:
+            if index == 3:
+                con.execute(f"copy (select * from read_parquet('{root / 'all' / 'customers' / days[2]}.parquet') "
+                            f"where customer_id in ({_sql_list(late_customers)})) to '{landed / 'customers' / (day + '-late.parquet')}'")
+            if index == 6:
+                with duckdb.connect(daily_path, read_only=True) as warehouse:
+                    staged = [row[0] for row in warehouse.execute(
+                        "select event_id from staging.base_app__events where row_disposition = 'staged' "
+                        f"and load_id like '{days[5]}/%' order by event_id limit 10").fetchall()]
+                planted["earlier_copies"], planted["later_copies"] = staged[:5], staged[5:]
+                con.execute(
+                    f"copy (select * replace (case when event_id in ({_sql_list(staged[:5])}) then received_at - interval 1 second "
+                    "else received_at + interval 1 hour end as received_at, '/copy-from-another-load' as page) "
+                    f"from read_parquet('{landed / 'events' / days[5]}/*.parquet') where event_id in ({_sql_list(staged)})) "
+                    f"to '{landed / 'events' / day / 'copies.parquet'}'")
+            if index == 7:
+                shutil.copy(landed / "events" / days[6] / "part-1.parquet", landed / "events" / day / "sent-again.parquet")
         result = run_dbt(daily_env, *BUILD_ENGAGEMENT)
         assert result.returncode == 0, (day, result.stdout[-5000:])
-    with duckdb.connect(daily_env["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        if index == 2:
+            with duckdb.connect(daily_path, read_only=True) as con:
+                planted["orphans_before_their_customer"] = con.execute(
+                    "select count(*) from staging.base_app__events where reason_code = 'orphan_customer' "
+                    f"and customer_id in ({_sql_list(late_customers)})").fetchone()[0]
+    with duckdb.connect(daily_path, read_only=True) as con:
         before_rerun = {t: sorted(con.execute(f"select * from marts.{t}").fetchall(), key=repr) for t in ENGAGEMENT_MARTS}
     result = run_dbt(daily_env, *BUILD_ENGAGEMENT)  # the scheduler runs the last load again
     assert result.returncode == 0, result.stdout[-5000:]
-    full_env = warehouse_env(root / "full", root / "all")
+    full_env = warehouse_env(root / "full", landed)
     result = run_dbt(full_env, *BUILD_ENGAGEMENT, "--full-refresh")
     assert result.returncode == 0, result.stdout[-5000:]
-    return daily_env["EW_WAREHOUSE_PATH"], full_env["EW_WAREHOUSE_PATH"], before_rerun
+    return daily_path, full_env["EW_WAREHOUSE_PATH"], before_rerun, planted
 
 
-@pytest.mark.parametrize("table", ENGAGEMENT_MARTS)
+@pytest.mark.parametrize("table", ["staging.base_app__events", "intermediate.int_identity_map",
+                                   *(f"marts.{t}" for t in ENGAGEMENT_MARTS)])
 def test_day_by_day_incremental_builds_equal_a_full_refresh(daily_and_full, table):
-    daily, full, _ = daily_and_full
+    daily, full, _, _ = daily_and_full
     with duckdb.connect(full, read_only=True) as con:
-        assert con.execute(f"select count(*) from marts.{table}").fetchone()[0] > 0
+        assert con.execute(f"select count(*) from {table}").fetchone()[0] > 0
     assert _differences(daily, full, table) == (0, 0)
 
 
+def test_orphans_are_released_when_their_customer_arrives_in_a_later_load(daily_and_full):
+    daily, _, _, planted = daily_and_full
+    assert planted["orphans_before_their_customer"] > 0
+    with duckdb.connect(daily, read_only=True) as con:
+        dispositions = con.execute(
+            "select distinct row_disposition from staging.base_app__events "
+            f"where customer_id in ({_sql_list(planted['late_customers'])}) and reason_code is distinct from 'orphan_customer' "
+            "and row_disposition <> 'quarantined'").fetchall()
+        still_orphans = con.execute("select count(*) from staging.base_app__events where reason_code = 'orphan_customer' "
+                                    f"and customer_id in ({_sql_list(planted['late_customers'])})").fetchone()[0]
+    assert still_orphans == 0 and ("staged",) in dispositions
+
+
+def test_the_earliest_received_copy_wins_even_when_it_lands_in_a_later_load(daily_and_full):
+    daily, _, _, planted = daily_and_full
+    with duckdb.connect(daily, read_only=True) as con:
+        def staged_pages(event_ids: list[str]) -> set[str]:
+            return {row[0] for row in con.execute(f"select page from marts.fct_events where event_id in ({_sql_list(event_ids)})").fetchall()}
+
+        copies_file = con.execute("select row_disposition, count(*) from staging.base_app__events "
+                                  "where load_id like '%/copies.parquet' group by 1 order by 1").fetchall()
+        assert staged_pages(planted["earlier_copies"]) == {"/copy-from-another-load"}
+        assert "/copy-from-another-load" not in staged_pages(planted["later_copies"])
+    assert copies_file == [("duplicate", 5), ("staged", 5)]
+
+
+def test_a_file_sent_again_under_another_name_is_counted_as_duplicates(daily_and_full):
+    daily, _, _, _ = daily_and_full
+    with duckdb.connect(daily, read_only=True) as con:
+        dispositions = dict(con.execute("select row_disposition, count(*) from staging.base_app__events "
+                                        "where load_id like '%/sent-again.parquet' group by 1").fetchall())
+    assert sum(dispositions.values()) > 0 and "staged" not in dispositions
+
+
 def test_running_the_same_load_again_changes_nothing(daily_and_full):
-    daily, _, before_rerun = daily_and_full
+    daily, _, before_rerun, _ = daily_and_full
     with duckdb.connect(daily, read_only=True) as con:
         after = {t: sorted(con.execute(f"select * from marts.{t}").fetchall(), key=repr) for t in ENGAGEMENT_MARTS}
     assert after == before_rerun
@@ -112,4 +210,35 @@ def test_a_three_day_partitioned_backfill_after_earlier_days_equals_a_full_build
     full_env = warehouse_env(tmp_path / "full", tmp_path / "all")
     assert run_dbt(full_env, *BUILD_ENGAGEMENT, "--full-refresh").returncode == 0
     for table in ENGAGEMENT_MARTS:
-        assert _differences(env["EW_WAREHOUSE_PATH"], full_env["EW_WAREHOUSE_PATH"], table) == (0, 0), table
+        assert _differences(env["EW_WAREHOUSE_PATH"], full_env["EW_WAREHOUSE_PATH"], f"marts.{table}") == (0, 0), table
+
+
+def test_a_staged_file_rewritten_later_makes_the_next_build_reread_the_landing_folder(tmp_path, monkeypatch):
+    """erase-at-source (or a corrected export) rewrites a load file that is already staged: plain dbt stops and says
+    what to run; the preflight reports it and the orchestrated build passes --full-refresh, once."""
+    generate_small(tmp_path / "all", seed=11, customers=120, days=3)
+    env = warehouse_env(tmp_path, tmp_path / "landed")
+    for name, value in env.items():
+        if name.startswith("EW_"):
+            monkeypatch.setenv(name, value)
+    days = sorted(path.stem for path in (tmp_path / "all" / "events").glob("*.parquet"))
+    land(tmp_path / "all", tmp_path / "landed", days)
+    assert run_dbt(env, *BUILD_ENGAGEMENT).returncode == 0
+    assert "--full-refresh" not in dbt_build_args(WarehouseResource())
+
+    rewritten = tmp_path / "landed" / "events" / f"{days[1]}.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"create table kept as select * from read_parquet('{rewritten}') limit 50")
+        rewritten.unlink()
+        con.execute(f"copy kept to '{rewritten}'")
+    result = run_dbt(env, *BUILD_ENGAGEMENT)
+    assert result.returncode != 0
+    assert f"{days[1]}.parquet" in result.stdout and "dbt build --full-refresh" in result.stdout
+    assert "re-reads the landing folder in full" in run_preflight(env).stdout
+    assert "--full-refresh" in dbt_build_args(WarehouseResource())
+
+    assert run_dbt(env, *BUILD_ENGAGEMENT, "--full-refresh").returncode == 0
+    assert run_preflight(env).returncode == 0
+    assert "--full-refresh" not in dbt_build_args(WarehouseResource())
+    with duckdb.connect(env["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        assert con.execute(f"select count(*) from staging.base_app__events where load_id = '{days[1]}.parquet'").fetchone()[0] == 50

@@ -14,6 +14,7 @@ from conftest import warehouse_env
 from engagement_warehouse.settings import PROJECT_ROOT
 from orchestration.dbt_assets import dbt_build_args
 from orchestration.definitions import defs
+from orchestration.resources import WarehouseResource
 from engagement_warehouse.statistics.fitting import FitError
 from orchestration import stats_assets
 from orchestration.audience_exports import AUDIENCES
@@ -39,9 +40,22 @@ def test_statistics_assets_sit_between_their_dbt_inputs_and_the_marts_that_read_
     assert {"customer_predicted_value", "subscription_retention_by_plan"} <= parents("published_warehouse")
 
 
-def test_fault_manifest_check_is_switched_off_without_a_manifest():
-    assert dbt_build_args(True) == ["build"]
-    assert dbt_build_args(False) == ["build", "--vars", '{"verify_injected_faults": false}']
+def test_dbt_steps_skip_the_fault_check_without_a_manifest_and_refresh_fully_after_a_staged_file_changed(tmp_path, monkeypatch):
+    monkeypatch.setenv("EW_LANDING_DIR", str(tmp_path / "landing"))
+    monkeypatch.setenv("EW_WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))
+    monkeypatch.setenv("EW_DUCKDB_TEMP_DIR", str(tmp_path / "tmp"))
+    warehouse = WarehouseResource()
+    assert dbt_build_args(warehouse) == ["build", "--vars", '{"verify_injected_faults": false}']
+    (tmp_path / "landing" / "_generator").mkdir(parents=True)
+    (tmp_path / "landing" / "_generator" / "injected_faults.parquet").touch()
+    with warehouse.settings().connect() as con:
+        con.execute("create schema landing; create table landing.load_files as "
+                    "select 'events' as table_name, 'a.parquet' as load_id, 'staged' as staging_change")
+    assert dbt_build_args(warehouse, {"event_date_from": "2026-06-01"}) == ["build", "--vars", '{"event_date_from": "2026-06-01"}']
+    for change in ("rewritten", "removed"):
+        with warehouse.settings().connect() as con:
+            con.execute(f"update landing.load_files set staging_change = '{change}'")
+        assert dbt_build_args(warehouse) == ["build", "--full-refresh"]
 
 
 def test_publish_replaces_the_copy_while_a_reader_holds_the_old_one(tmp_path):
