@@ -2,16 +2,34 @@
 
 from pathlib import PurePath
 
-from dagster import (DefaultScheduleStatus, DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason,
-                     build_schedule_from_partitioned_job, define_asset_job, sensor)
+from dagster import (AssetKey, AssetSelection, DefaultScheduleStatus, DefaultSensorStatus, RunRequest,
+                     SensorEvaluationContext, SkipReason, build_schedule_from_partitioned_job, define_asset_job, sensor)
 
 from engagement_warehouse.settings import LANDING_TABLES, WarehouseSettings
+from orchestration.audience_exports import audience_exports
+from orchestration.landing import landing_preflight
 from orchestration.partitions import event_days
 
 refresh_warehouse = define_asset_job(
     "refresh_warehouse", selection="*", partitions_def=event_days,
     description="Everything: dbt models and tests, statistics, audience exports, publish. The partition (event "
                 "day) bounds what the incremental event models reprocess; a range backfill runs once.",
+)
+
+# What a customer's action, or its absence, decides on fresh events: the audiences that read fct_events, and the
+# models between the landed events (with the customers and erasure requests staging checks them against) and them.
+EVENT_TRIGGERED_AUDIENCES = ("audience_trial_without_key_action",)
+EVENT_TRIGGER_MODELS = ("base_app__customers", "stg_privacy__erasure_requests", "base_app__events", "stg_app__events",
+                        "int_identity_map", "fct_events", *EVENT_TRIGGERED_AUDIENCES)
+
+refresh_event_triggers = define_asset_job(
+    "refresh_event_triggers",
+    selection=AssetSelection.assets(*landing_preflight.keys, *(AssetKey(name) for name in EVENT_TRIGGER_MODELS),
+                                    *audience_exports.keys),
+    partitions_def=event_days,
+    description="A micro-batch for each new load file: the preflight, staging of the new events, the identity map, "
+                "fct_events and the event-triggered audiences with their exports. Other marts (and the customer "
+                "attributes the audiences read) wait for refresh_warehouse.",
 )
 
 daily_refresh = build_schedule_from_partitioned_job(
@@ -32,8 +50,9 @@ def landing_files_after(cursor: str | None) -> list[tuple[int, str]]:
     return sorted(f for f in files if f > seen)
 
 
-@sensor(job=refresh_warehouse, minimum_interval_seconds=60, default_status=DefaultSensorStatus.STOPPED,
-        description="Starts a refresh when new load files land; the cursor (newest file seen) makes each file trigger once.")
+@sensor(job=refresh_event_triggers, minimum_interval_seconds=15, default_status=DefaultSensorStatus.STOPPED,
+        description="Starts a micro-batch (refresh_event_triggers) when new load files land, at any time of day; the "
+                    "cursor (newest file seen) makes each file trigger once.")
 def new_landing_files(context: SensorEvaluationContext):
     new_files = landing_files_after(context.cursor)
     if not new_files:

@@ -3,9 +3,11 @@
 1. Generates the scale's data once (cached under data/bench/<scale>-seed<seed>/generated).
 2. Full build: lands every day but the last, then materialises every asset through Dagster on a
    fresh warehouse, exactly as `make demo` does (dbt models and tests, statistics, exports, publish).
-3. Daily incremental: lands the last day (new rows and late events for the days before) and runs
-   that one partition, as the daily schedule and the landing sensor do.
-4. Floor: DuckDB operations any build must do on the same raw events (a group-by, copying them
+3. Daily incremental: lands the last day (new rows and late events for the days before) but for the
+   events it received in its last hour, and runs that one partition, as the daily schedule does.
+4. Event trigger: lands the last hour's events as a new load file and runs the micro-batch the landing
+   sensor starts (refresh_event_triggers): from the file landing to the audience exports written.
+5. Floor: DuckDB operations any build must do on the same raw events (a group-by, copying them
    into a table, ranking copies by event id, 30-minute sessionization), written as plainly and
    narrowly as possible, so the build's ratio to it is comparable across machines.
 
@@ -118,17 +120,47 @@ def run_stage(stage: str, env: dict[str, str], result_file: Path) -> dict:
     return {"wall_seconds": round(wall, 1), "peak_rss_mib": round(peak / 2**20), **json.loads(result_file.read_text())}
 
 
+def land_last_hour_apart(generated: Path, landing: Path, day: str) -> Path:
+    """Replaces the landed link to the day's events with the events received before its last hour; returns the
+    path the last hour's events land at later (`land_last_hour`)."""
+    target = landing / "events" / f"{day}.parquet"
+    target.unlink()
+    _copy_events(generated, day, f"not coalesce({_last_hour(day)}, false)", target)
+    return landing / "events" / f"{day}-last-hour.parquet"
+
+
+def land_last_hour(generated: Path, day: str, target: Path) -> None:
+    _copy_events(generated, day, f"coalesce({_last_hour(day)}, false)", target)
+
+
+def _last_hour(day: str) -> str:
+    """SQL condition: the collector received the event in the last hour of `day` (UTC)."""
+    return f"received_at >= timestamptz '{day} 23:00:00+00'"
+
+
+def _copy_events(generated: Path, day: str, condition: str, target: Path) -> None:
+    with duckdb.connect() as con:
+        con.execute("set TimeZone = 'UTC'")
+        con.execute(f"copy (select * from read_parquet('{generated / 'events' / f'{day}.parquet'}') where {condition}) "
+                    f"to '{target}'")
+
+
 def materialise(stage: str, last_day: str, result_file: Path) -> None:
     """Child process: the Dagster run of one stage, then its step and dbt model timings."""
     from dagster import DagsterInstance, materialize
 
+    from orchestration.automation import refresh_event_triggers
     from orchestration.definitions import defs
     from orchestration.partitions import RANGE_END_TAG, RANGE_START_TAG, whole_landing_tags
 
-    tags = whole_landing_tags() if stage == "full" else {RANGE_START_TAG: last_day, RANGE_END_TAG: last_day}
     instance = DagsterInstance.ephemeral()
-    result = materialize(list(defs.assets), resources=defs.resources, tags=tags, instance=instance,
-                         raise_on_error=False)
+    if stage == "trigger":
+        result = materialize(list(defs.assets), selection=refresh_event_triggers.selection, partition_key=last_day,
+                             resources=defs.resources, instance=instance, raise_on_error=False)
+    else:
+        tags = whole_landing_tags() if stage == "full" else {RANGE_START_TAG: last_day, RANGE_END_TAG: last_day}
+        result = materialize(list(defs.assets), resources=defs.resources, tags=tags, instance=instance,
+                             raise_on_error=False)
     if not result.success:
         raise SystemExit(f"error: the Dagster run of the {stage} stage failed; see the log above.")
     steps: dict[str, float] = {}
@@ -217,7 +249,8 @@ def record(result: dict) -> None:
     row = (f"| {result['scale']} | {result['raw_events']:,} | {full['wall_seconds']:.0f} s | {full['peak_rss_mib']:,} MiB | "
            f"{daily['wall_seconds']:.0f} s ({daily['wall_seconds'] / full['wall_seconds']:.1%}) | "
            f"{daily['peak_rss_mib']:,} MiB | {result['floor_seconds']:.0f} s ({result['floor_ratio']:.1f}×) | "
-           f"{result['published_mib']:,} MiB | {result['machine']} | {result['date']}, {result['commit']} |")
+           f"{result['published_mib']:,} MiB | {result['machine']} | {result['date']}, {result['commit']} | "
+           f"{result['trigger']['wall_seconds']:.0f} s |")
     text = DOC.read_text()
     if DOC_MARKER not in text:
         raise SystemExit(f"error: {DOC} lost the line {DOC_MARKER!r}; put it back below the bench table.")
@@ -273,8 +306,13 @@ def bench(scale_name: str, seed: int) -> dict:
     print(f"full build: {len(days) - 1} days landed, fresh warehouse", flush=True)
     full = run_stage("full", env, run_dir / "full.json")
     land(generated, landing, days[-1:])
-    print(f"daily incremental: day {days[-1]} landed, one partition", flush=True)
+    last_hour = land_last_hour_apart(generated, landing, days[-1])
+    print(f"daily incremental: day {days[-1]} landed but its last hour of events, one partition", flush=True)
     daily = run_stage("daily", env | {"EW_BENCH_LAST_DAY": days[-1]}, run_dir / "daily.json")
+    print(f"event trigger: the last hour of {days[-1]} lands as a new load file; micro-batch to the audience exports",
+          flush=True)
+    land_last_hour(generated, days[-1], last_hour)
+    trigger = run_stage("trigger", env | {"EW_BENCH_LAST_DAY": days[-1]}, run_dir / "trigger.json")
     print("floor: raw DuckDB queries on the same events", flush=True)
     floor_timings = floor(settings, landing, run_dir / "floor.duckdb")
     with duckdb.connect() as con:
@@ -282,7 +320,7 @@ def bench(scale_name: str, seed: int) -> dict:
     floor_seconds = sum(floor_timings.values())
     return {
         "scale": scale_name, "seed": seed, "raw_events": raw_events, "days": len(days),
-        "customers": SCALES[scale_name].customers, "full": full, "daily": daily,
+        "customers": SCALES[scale_name].customers, "full": full, "daily": daily, "trigger": trigger,
         "floor": floor_timings, "floor_seconds": round(floor_seconds, 1),
         "floor_ratio": round(full["wall_seconds"] / floor_seconds, 2),
         "warehouse_mib": round(settings.warehouse_path.stat().st_size / 2**20),
@@ -296,7 +334,7 @@ def report(result: dict) -> str:
     full, daily = result["full"], result["daily"]
     lines = [f"scale {result['scale']}: {result['raw_events']:,} raw events, {result['customers']:,} customers, "
              f"{result['days']} days ({result['machine']}, commit {result['commit']})"]
-    for name, stage in (("full build", full), ("daily incremental", daily)):
+    for name, stage in (("full build", full), ("daily incremental", daily), ("event trigger (file -> export)", result["trigger"])):
         lines.append(f"{name}: {stage['wall_seconds']:.1f} s wall, peak RSS {stage['peak_rss_mib']:,} MiB, "
                      f"dbt model time {stage['dbt_model_seconds']:.1f} s, dbt test time {stage['dbt_test_seconds']:.1f} s")
         lines += [f"  step {step:<40}{seconds:>8.1f} s" for step, seconds in stage["steps"].items()]
@@ -314,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--no-record", action="store_true", help="do not append a row to docs/benchmarks.md")
     parser.add_argument("--plot", action="store_true", help="only redraw docs/benchmarks_scaling.png from saved results")
-    parser.add_argument("--stage", choices=("full", "daily"), help=argparse.SUPPRESS)
+    parser.add_argument("--stage", choices=("full", "daily", "trigger"), help=argparse.SUPPRESS)
     parser.add_argument("--stage-result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.stage:

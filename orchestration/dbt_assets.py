@@ -9,13 +9,15 @@ Python statistics, dbt source `statistics`).
 
 
 import json
+import os
+import shutil
 from datetime import timedelta
 
 from dagster import AssetExecutionContext, BackfillPolicy, FreshnessPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from engagement_warehouse.landing.preflight import staging_needs_full_refresh
-from orchestration.partitions import dbt_partition_vars, event_days
+from orchestration.partitions import dbt_partition_vars, event_days, run_partition_window
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_project
 
 
@@ -30,6 +32,21 @@ def dbt_build_args(warehouse: WarehouseResource, vars_: dict | None = None) -> l
     if not (settings.landing_dir / "_generator" / "injected_faults.parquet").exists():
         vars_["verify_injected_faults"] = False
     return ["build", *(["--full-refresh"] if full_refresh else []), *(["--vars", json.dumps(vars_)] if vars_ else [])]
+
+
+def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """One dbt step of a run. Every step of a run passes the same vars (the run's partition window, if any), so
+    the next step can reuse this one's parse: its partial_parse.msgpack becomes the project's (dagster-dbt
+    copies that into each invocation); a full parse of this project takes about 10 s."""
+    window = run_partition_window(context.run.tags)
+    invocation = dbt.cli(dbt_build_args(warehouse, dbt_partition_vars(*window) if window else None), context=context)
+    yield from invocation.stream()
+    parsed = invocation.target_path / "partial_parse.msgpack"
+    if parsed.exists():
+        shared = dbt_project().project_dir / dbt_project().target_path / parsed.name
+        temporary = shared.with_name(f".{parsed.name}.{invocation.process.pid}")
+        shutil.copyfile(parsed, temporary)
+        os.replace(temporary, shared)
 
 
 AFTER_STATISTICS = "source:statistics+"
@@ -57,25 +74,23 @@ class WarehouseTranslator(DagsterDbtTranslator):
 @dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), exclude=f"{AFTER_EVENTS} {AFTER_STATISTICS}",
             pool=WAREHOUSE_POOL, dagster_dbt_translator=WarehouseTranslator())
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    yield from dbt.cli(dbt_build_args(warehouse), context=context).stream()
+    yield from run_dbt_build(context, dbt, warehouse)
 
 
 @dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), select=EVENT_MODELS, pool=WAREHOUSE_POOL,
             partitions_def=event_days, backfill_policy=BackfillPolicy.single_run(),
             dagster_dbt_translator=WarehouseTranslator())
 def event_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    window = context.partition_time_window
-    args = dbt_build_args(warehouse, dbt_partition_vars(window.start.date().isoformat(), window.end.date().isoformat()))
-    yield from dbt.cli(args, context=context).stream()
+    yield from run_dbt_build(context, dbt, warehouse)
 
 
 @dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), select=AFTER_EVENTS,
             exclude=f"{EVENT_MODELS} {AFTER_STATISTICS}", pool=WAREHOUSE_POOL, dagster_dbt_translator=WarehouseTranslator())
 def engagement_dbt_marts(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    yield from dbt.cli(dbt_build_args(warehouse), context=context).stream()
+    yield from run_dbt_build(context, dbt, warehouse)
 
 
 @dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), select=AFTER_STATISTICS, pool=WAREHOUSE_POOL,
             dagster_dbt_translator=WarehouseTranslator())
 def statistics_dbt_marts(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    yield from dbt.cli(dbt_build_args(warehouse), context=context).stream()
+    yield from run_dbt_build(context, dbt, warehouse)

@@ -2,7 +2,8 @@
 
 import os
 import warnings
-from datetime import date
+from datetime import date, timedelta
+from typing import Mapping
 
 import duckdb
 from dagster import DailyPartitionsDefinition
@@ -16,9 +17,23 @@ event_days = DailyPartitionsDefinition(start_date=os.environ.get("EW_PARTITIONS_
 RANGE_START_TAG, RANGE_END_TAG = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
 
+PARTITION_TAG = "dagster/partition"
+
+
 def dbt_partition_vars(start: str, end: str) -> dict[str, str]:
     """dbt vars: reprocess event dates from `start` (minus the lookback) up to, not including, `end`."""
     return {"event_date_from": start, "event_date_to": end}
+
+
+def run_partition_window(tags: Mapping[str, str]) -> tuple[str, str] | None:
+    """The event dates a run covers, [start, end) as ISO dates, from its partition tags (one partition or a range);
+    None for a run without partitions. Every dbt step of the run gets it, not only the partitioned event models:
+    the incremental identity map reprocesses the same window."""
+    first, last = (tags[RANGE_START_TAG], tags[RANGE_END_TAG]) if RANGE_START_TAG in tags else \
+        (tags[PARTITION_TAG],) * 2 if PARTITION_TAG in tags else (None, None)
+    if first is None:
+        return None
+    return first, (date.fromisoformat(last) + timedelta(days=1)).isoformat()
 
 
 def landed_event_dates() -> tuple[date, date] | None:

@@ -52,10 +52,12 @@ def test_a_result_row_goes_above_the_marker(tmp_path, monkeypatch):
     monkeypatch.setattr(benchmark, "DOC", doc)
     stage = {"wall_seconds": 100.0, "peak_rss_mib": 1000}
     benchmark.record({"scale": "S", "raw_events": 1_234, "full": stage, "daily": {**stage, "wall_seconds": 5.0},
+                      "trigger": {**stage, "wall_seconds": 12.0},
                       "floor_seconds": 20.0, "floor_ratio": 5.0, "published_mib": 10, "machine": "2 cores, 24 GiB",
                       "date": "2026-11-25", "commit": "abc1234"})
     lines = doc.read_text().splitlines()
     assert lines[1].startswith("| S | 1,234 | 100 s | 1,000 MiB | 5 s (5.0%) |") and lines[2] == benchmark.DOC_MARKER
+    assert lines[1].endswith("| 2026-11-25, abc1234 | 12 s |")
     assert lines[-1] == "tail"
 
 
