@@ -14,10 +14,16 @@
 {% macro identity_map_without_vanished_ids() -%}
     {%- if is_incremental() -%}
     delete from {{ this }}
-    where had_erased_customer
+    where anonymous_id in (
+            select anonymous_id from {{ ref('base_app__events') }}
+            where row_disposition = 'erased' and customer_key is not null
+        )
         and anonymous_id not in (
             select anonymous_id from {{ ref('stg_app__events') }}
-            where anonymous_id in (select anonymous_id from {{ this }} where had_erased_customer)
+            where anonymous_id in (
+                select anonymous_id from {{ ref('base_app__events') }}
+                where row_disposition = 'erased' and customer_key is not null
+            )
         )
     {%- endif -%}
 {%- endmacro %}

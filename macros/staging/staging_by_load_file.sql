@@ -46,3 +46,13 @@
 {% macro default__not_materialized() -%}{%- endmacro %}
 
 {% macro duckdb__not_materialized() -%}not materialized{%- endmacro %}
+
+{#- SQL condition: the row came from an events load file staged in this run (the preflight marked it new), whatever
+    its event date; incremental event models take these rows besides their window of event dates, so an event that
+    lands late (a micro-batch, a load file of old events) reaches them without a backfill. -#}
+{% macro is_from_new_load_file(load_id_expression) -%}
+    {{ load_id_expression }} in (
+        select load_id from {{ source('landing', 'load_files') }}
+        where table_name = 'events' and staging_change = 'new'
+    )
+{%- endmacro %}

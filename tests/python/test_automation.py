@@ -16,7 +16,7 @@ from dagster import build_sensor_context, materialize
 
 from conftest import generate_small, warehouse_env
 from engagement_warehouse.settings import PROJECT_ROOT, dbt_command
-from orchestration.automation import new_landing_files
+from orchestration.automation import new_landing_files, refresh_event_triggers
 from orchestration.definitions import defs
 from orchestration.partitions import whole_landing_tags
 from orchestration.landing import landing_preflight
@@ -124,3 +124,49 @@ def test_an_empty_landing_folder_fails_with_what_to_do(tmp_path, monkeypatch):
     failure = next(e for e in result.all_events if e.is_step_failure)
     message = str(failure.step_failure_data.error)
     assert "no readable load file" in message and "make data" in message and "EW_LANDING_DIR" in message
+
+
+def test_a_new_load_file_refreshes_the_event_triggered_audience_without_the_daily_refresh(tmp_path, monkeypatch):
+    """A trial customer in audience_trial_without_key_action uses a feature in their first days; the event arrives late,
+    in a load file of its own. The micro-batch the landing sensor starts takes them out of the exported audience."""
+    landing = tmp_path / "landing"
+    generate_small(landing, customers=400, days=21, fault_rate=0.0)
+    _use(warehouse_env(tmp_path, landing), monkeypatch)
+    assert materialize(list(defs.assets), resources=defs.resources, tags=whole_landing_tags()).success
+    export = tmp_path / "exports" / "audience_trial_without_key_action.parquet"
+    with duckdb.connect(os.environ["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        customer_id, trial_started_at, anonymous_id = con.execute(
+            "select customers.customer_id, audience.trial_started_at, "
+            "  (select min(anonymous_id) from staging.stg_app__events where customer_key = audience.customer_key) "
+            f"from read_parquet('{export}') as audience "
+            "inner join staging.stg_app__customers as customers on audience.customer_key = customers.customer_key "
+            "order by audience.customer_key limit 1").fetchone()
+    day = sorted(path.stem for path in (landing / "events").glob("*.parquet"))[-1]
+    template = landing / "events" / f"{day}.parquet"
+    with duckdb.connect() as con:
+        con.execute("set TimeZone = 'UTC'")
+        con.execute(f"copy (select * replace ('late-key-action-1' as event_id, ? as anonymous_id, ? as customer_id, "
+                    "'feature_used' as event_type, strftime(?::timestamptz + interval 1 hour, '%Y-%m-%dT%H:%M:%SZ') as client_timestamp, "
+                    f"(select max(received_at) from read_parquet('{template}')) as received_at, null as properties) "
+                    f"from read_parquet('{template}') limit 1) to '{landing / 'events' / 'late-key-action.parquet'}'",
+                    [anonymous_id, customer_id, trial_started_at])
+    run = new_landing_files(build_sensor_context(cursor=f"{template.stat().st_mtime_ns}|events/{day}.parquet"))
+    assert run.tags["newest_load_file"] == "events/late-key-action.parquet"
+    result = materialize(list(defs.assets), selection=refresh_event_triggers.selection, partition_key=run.partition_key,
+                         resources=defs.resources)
+    assert result.success
+    materialised = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert {"fct_events", "audience_trial_without_key_action", "audience_exports"} <= materialised
+    assert "fct_sessions" not in materialised and "dim_customers" not in materialised
+    with duckdb.connect() as con:
+        assert con.execute(f"select count(*) from read_parquet('{export}') "
+                           f"where customer_key = (select customer_key from read_parquet('{export}') order by customer_key limit 1)"
+                           ).fetchone()[0] == 1  # the export is readable
+    with duckdb.connect(os.environ["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        still_in = con.execute("select count(*) from marts.audience_trial_without_key_action as audience "
+                               "inner join staging.stg_app__customers as customers on audience.customer_key = customers.customer_key "
+                               "where customers.customer_id = ?", [customer_id]).fetchone()[0]
+        exported = con.execute(f"select count(*) from read_parquet('{export}') as audience "
+                               "inner join staging.stg_app__customers as customers on audience.customer_key = customers.customer_key "
+                               "where customers.customer_id = ?", [customer_id]).fetchone()[0]
+    assert still_in == 0 and exported == 0

@@ -7,11 +7,12 @@
         post_hook="{{ identity_map_without_vanished_ids() }}"
     )
 }}
+-- Read only by incremental runs (load files staged in this run), declared for the parse: {{ source('landing', 'load_files') }}
 
 -- One row per anonymous id seen in staged events: the person its anonymous events belong to.
 -- Incremental: maps again, from all their events, the anonymous ids with events in the reprocessing window
 -- (the one fct_events uses: `engagement_lookback_days` before the partition start or the newest day mapped)
--- and every id an erased customer logged in on; the post-hook drops ids left without staged events.
+-- or in a load file staged in this run, and every id an erased customer logged in on; the post-hook drops ids left without staged events.
 with
 
 events as (
@@ -36,6 +37,7 @@ ids_to_map as (
     from events
     cross join reprocess_from
     where cast(events.event_at as date) >= reprocess_from.from_date
+        or {{ is_from_new_load_file('events.load_id') }}
     union
     select anonymous_id from erased_logins
 ),

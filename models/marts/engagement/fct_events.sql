@@ -7,12 +7,14 @@
         post_hook="delete from {{ this }} where {{ is_erased('person_key') }}"
     )
 }}
+-- Read only by incremental runs (load files staged in this run), declared for the parse: {{ source('landing', 'load_files') }}
 
 -- One row per staged event: deduplicated (in staging), stitched to a person, with its taxonomy.
 -- Incremental: reprocesses the last `engagement_lookback_days` of event dates (late events) and
 -- every event of an anonymous id first identified in that window (retroactive stitching) or once
 -- used by a since-erased customer; a partitioned run counts the window from its partition start and
--- stops at its end. The post-hook deletes the events of erased customers.
+-- stops at its end. Every event of a load file staged in this run is taken too, whatever its date (a late
+-- file, a micro-batch). The post-hook deletes the events of erased customers.
 with
 
 events as (
@@ -66,9 +68,12 @@ inner join event_types on events.event_type = event_types.event_type
 {% if is_incremental() %}
 cross join reprocess_from
 where (
-        cast(events.event_at as date) >= reprocess_from.from_date
+        (
+            cast(events.event_at as date) >= reprocess_from.from_date
+            {{ before_reprocess_end('cast(events.event_at as date)') }}
+        )
         or cast(identity.first_identified_at as date) >= reprocess_from.from_date
         or identity.had_erased_customer
+        or {{ is_from_new_load_file('events.load_id') }}
     )
-    {{ before_reprocess_end('cast(events.event_at as date)') }}
 {% endif %}

@@ -7,6 +7,7 @@
         post_hook="delete from {{ this }} where person_key in (select anonymous_id from {{ ref('int_identity_map') }} where customer_key is not null) or {{ is_erased('person_key') }}"
     )
 }}
+-- Read only by incremental runs (load files staged in this run), declared for the parse: {{ source('landing', 'load_files') }}, {{ ref('stg_app__events') }}
 
 -- One row per session: a person's events with no gap over `session_timeout_minutes`, in client time.
 -- Incremental: for each person with events in the lookback window (or newly stitched), recompute
@@ -32,17 +33,26 @@ reprocess_from as (
     select {{ dbt.dateadd('day', -var('engagement_lookback_days'), reprocess_start_date('(select cast(max(session_start) as date) from ' ~ this ~ ')')) }} as from_date
 ),
 
+-- Events of load files staged in this run, whatever their date.
+new_load_file_events as (
+    select event_id from {{ ref('stg_app__events') }}
+    where {{ is_from_new_load_file('load_id') }}
+),
+
 changed_persons as (
     select events.person_key, min(events.event_at) as earliest_changed_at
     from events
     cross join reprocess_from
     left join identity on events.anonymous_id = identity.anonymous_id
     where (
-            events.event_date >= reprocess_from.from_date
+            (
+                events.event_date >= reprocess_from.from_date
+                {{ before_reprocess_end('events.event_date') }}
+            )
             or cast(identity.first_identified_at as date) >= reprocess_from.from_date
             or identity.had_erased_customer
+            or events.event_id in (select event_id from new_load_file_events)
         )
-        {{ before_reprocess_end('events.event_date') }}
     group by events.person_key
 ),
 
