@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import json
 import gzip
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,8 @@ class LoadFile:
     row_count: int | None = None
     # contract column -> (name in the file, DuckDB type in the file), for the columns the file has
     columns: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # every column of the file as (name, DuckDB type), kept in the ledger for the next preflight
+    file_columns: list[tuple[str, str]] = field(default_factory=list)
     reason_code: str | None = None
     csv_rows: pa.Table | None = None
     # For tables staged by load file: new, staged, rewritten or removed (since staged); else None.
@@ -153,6 +156,7 @@ def require_readable_files(report: PreflightReport, landing_dir: Path) -> Prefli
 
 def check_landing(landing_dir: Path, con: duckdb.DuckDBPyConnection) -> PreflightReport:
     contract = landing_contract()
+    inspected = _previous_inspections(con)
     files: list[LoadFile] = []
     findings: list[Finding] = []
     if not landing_dir.is_dir():
@@ -162,7 +166,7 @@ def check_landing(landing_dir: Path, con: duckdb.DuckDBPyConnection) -> Prefligh
             continue
         if entry.is_dir() and entry.name in contract:
             for path in sorted(p for p in entry.rglob("*") if p.is_file()):
-                load_file, file_findings = inspect_file(contract[entry.name], path, entry, con)
+                load_file, file_findings = inspect_file(contract[entry.name], path, entry, con, inspected)
                 files.append(load_file)
                 findings += file_findings
         elif entry.is_dir():
@@ -211,8 +215,25 @@ def _staged_files(con: duckdb.DuckDBPyConnection, staging_table: str) -> dict[st
     return dict(con.execute(f"select distinct load_id, load_fingerprint from {staging_table}").fetchall())
 
 
-def inspect_file(table: TableContract, path: Path, table_dir: Path,
-                 con: duckdb.DuckDBPyConnection) -> tuple[LoadFile, list[Finding]]:
+# (table, load_id) -> (fingerprint, row count, the file's columns) of the parquet files the last preflight read
+Inspections = dict[tuple[str, str], tuple[str, int, list[tuple[str, str]]]]
+
+
+def _previous_inspections(con: duckdb.DuckDBPyConnection) -> Inspections:
+    """What the last preflight in this warehouse read of each parquet file: a file with the same fingerprint is
+    not opened again (describing and counting every file of a year of daily loads costs ~10 s)."""
+    columns = {row[0] for row in con.execute("select column_name from information_schema.columns where table_schema = ? "
+                                             "and table_name = 'load_files'", [LANDING_SCHEMA]).fetchall()}
+    if "file_columns" not in columns:
+        return {}
+    rows = con.execute(f"select table_name, load_id, fingerprint, row_count, file_columns from {LANDING_SCHEMA}.load_files "
+                       "where file_format = 'parquet' and file_status = 'read' and file_columns is not null").fetchall()
+    return {(table, load_id): (fingerprint, row_count, [tuple(c) for c in json.loads(file_columns)])
+            for table, load_id, fingerprint, row_count, file_columns in rows}
+
+
+def inspect_file(table: TableContract, path: Path, table_dir: Path, con: duckdb.DuckDBPyConnection,
+                 inspected: Inspections | None = None) -> tuple[LoadFile, list[Finding]]:
     load_id = path.relative_to(table_dir).as_posix()
     stat = path.stat()
     load_file = LoadFile(table.name, load_id, path, _file_format(path), stat.st_size, stat.st_mtime_ns)
@@ -229,13 +250,18 @@ def inspect_file(table: TableContract, path: Path, table_dir: Path,
     if load_file.file_format is None:
         return set_aside("unsupported_format", f"'{path.suffix or path.name}' is not a load file format.",
                          "convert it to parquet or CSV (header row, comma-separated) with a .parquet or .csv name.")
+    previous = (inspected or {}).get((table.name, load_id))
     try:
-        file_columns = _read_columns(load_file, con)
+        if load_file.file_format == "parquet" and previous and previous[0] == load_file.fingerprint:
+            load_file.row_count, file_columns = previous[1], previous[2]
+        else:
+            file_columns = _read_columns(load_file, con)
     except Exception as error:  # any reader error: the file is set aside, the build goes on
         message = " ".join(str(error).split())[:300]
         return set_aside("unreadable_file", f"cannot be read as {load_file.file_format} ({message}).",
                          "re-export the file; a zero-byte or truncated file usually means the export was interrupted.")
 
+    load_file.file_columns = file_columns
     by_lower = {name.lower(): (name, data_type) for name, data_type in file_columns}
     contract_names = {c.name for c in table.columns}
     extra = [name for name, _ in file_columns if name.lower() not in contract_names]
@@ -373,7 +399,8 @@ def _write_csv_rows(con: duckdb.DuckDBPyConnection, table: TableContract, files:
 
 LOAD_FILES_SCHEMA = pa.schema([("table_name", pa.string()), ("load_id", pa.string()), ("file_format", pa.string()),
                                ("size_bytes", pa.int64()), ("fingerprint", pa.string()), ("row_count", pa.int64()),
-                               ("file_status", pa.string()), ("reason_code", pa.string()), ("staging_change", pa.string())])
+                               ("file_status", pa.string()), ("reason_code", pa.string()), ("staging_change", pa.string()),
+                               ("file_columns", pa.string())])
 FINDINGS_SCHEMA = pa.schema([("severity", pa.string()), ("table_name", pa.string()), ("load_id", pa.string()),
                              ("column_name", pa.string()), ("problem", pa.string()), ("fix", pa.string())])
 
@@ -383,7 +410,8 @@ def _write_ledgers(con: duckdb.DuckDBPyConnection, report: PreflightReport) -> N
         {"table_name": f.table_name, "load_id": f.load_id, "file_format": f.file_format, "size_bytes": f.size_bytes,
          "fingerprint": f.fingerprint, "row_count": f.row_count,
          "file_status": "read" if f.is_read else "removed" if f.staging_change == "removed" else "set_aside",
-         "reason_code": f.reason_code, "staging_change": f.staging_change}
+         "reason_code": f.reason_code, "staging_change": f.staging_change,
+         "file_columns": json.dumps(f.file_columns) if f.file_columns else None}
         for f in report.files], schema=LOAD_FILES_SCHEMA)
     findings = pa.Table.from_pylist([
         {"severity": f.severity, "table_name": f.table_name, "load_id": f.load_id, "column_name": f.column_name,

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import BUILD_UP_TO_STATISTICS, generate_small, run_dbt, warehouse_env
+from engagement_warehouse.landing import preflight
 from engagement_warehouse.landing.contract import contract_markdown, landing_contract
 from engagement_warehouse.settings import PROJECT_ROOT, WarehouseSettings
 
@@ -259,3 +260,28 @@ def test_findings_render_file_column_problem_and_fix():
     text = str(Finding("set_aside", "orders", "a.csv", "amount", "required column(s) amount missing.", "add column 'amount'."))
     assert text == "[set_aside] orders/a.csv: column 'amount': required column(s) amount missing. Fix: add column 'amount'."
     assert json.dumps(text)
+
+
+def test_the_preflight_opens_again_only_the_files_that_changed_since_it_last_read_them(tmp_path, monkeypatch):
+    landing = tmp_path / "landing"
+    generate_small(landing, customers=30, days=2)
+    settings = WarehouseSettings.from_env(warehouse_env(tmp_path, landing))
+    opened: list[str] = []
+    read_columns = preflight._read_columns
+    monkeypatch.setattr(preflight, "_read_columns", lambda load_file, con: opened.append(load_file.load_id) or read_columns(load_file, con))
+
+    def ledger() -> list[tuple]:
+        with settings.connect() as con:
+            report = preflight.run_preflight(landing, con)
+        return sorted((f.table_name, f.load_id, f.row_count, tuple(sorted(f.columns.items()))) for f in report.files)
+
+    first = ledger()
+    assert len(opened) == len(first) == 2 * len(landing_contract())
+    opened.clear()
+    rewritten = landing / "events" / "2026-06-02.parquet"
+    pq.write_table(pq.read_table(rewritten).slice(0, 3), rewritten)
+    second = ledger()
+    assert opened == ["2026-06-02.parquet"]
+    assert [f for f in second if f[:2] != ("events", "2026-06-02.parquet")] == \
+           [f for f in first if f[:2] != ("events", "2026-06-02.parquet")]
+    assert ("events", "2026-06-02.parquet", 3) in {f[:3] for f in second}
