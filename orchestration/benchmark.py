@@ -181,8 +181,9 @@ def materialise(stage: str, last_day: str, result_file: Path) -> None:
         "steps": steps,
         "dbt_model_seconds": round(sum(t for node, t in models if node.startswith("model.")), 1),
         "dbt_test_seconds": round(sum(t for node, t in models if node.startswith("test.")), 1),
-        "slowest_models": [[node.split(".")[-1], round(t, 2)] for node, t in
-                           sorted((m for m in models if m[0].startswith("model.")), key=lambda m: -m[1])[:10]],
+        **{f"slowest_{kind}s": [[node.split(".")[-1], round(t, 2)] for node, t in
+                                sorted((m for m in models if m[0].startswith(f"{kind}.")), key=lambda m: -m[1])[:10]]
+           for kind in ("model", "test")},
     }))
 
 
@@ -339,6 +340,7 @@ def report(result: dict) -> str:
                      f"dbt model time {stage['dbt_model_seconds']:.1f} s, dbt test time {stage['dbt_test_seconds']:.1f} s")
         lines += [f"  step {step:<40}{seconds:>8.1f} s" for step, seconds in stage["steps"].items()]
         lines += [f"  model {model:<39}{seconds:>8.2f} s" for model, seconds in stage["slowest_models"]]
+        lines += [f"  test {test:<40}{seconds:>8.2f} s" for test, seconds in stage.get("slowest_tests", [])]
     lines.append(f"daily / full: {daily['wall_seconds'] / full['wall_seconds']:.1%}")
     lines.append("floor: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result["floor"].items())
                  + f"; full build / floor = {result['floor_ratio']:.1f}")
