@@ -5,6 +5,7 @@ import csv
 import json
 import re
 import shutil
+import subprocess
 from datetime import date, datetime, timedelta, timezone
 
 import duckdb
@@ -15,7 +16,7 @@ import pytest
 from conftest import BUILD_UP_TO_STATISTICS, generate_small, run_dbt, warehouse_env
 from engagement_warehouse.landing import preflight
 from engagement_warehouse.landing.contract import contract_markdown, landing_contract
-from engagement_warehouse.settings import PROJECT_ROOT, WarehouseSettings
+from engagement_warehouse.settings import PROJECT_ROOT, WarehouseSettings, dbt_command
 
 GOOD_TIME = "2026-06-02T10:00:00+02:00"
 
@@ -285,3 +286,20 @@ def test_the_preflight_opens_again_only_the_files_that_changed_since_it_last_rea
     assert [f for f in second if f[:2] != ("events", "2026-06-02.parquet")] == \
            [f for f in first if f[:2] != ("events", "2026-06-02.parquet")]
     assert ("events", "2026-06-02.parquet", 3) in {f[:3] for f in second}
+
+
+@pytest.mark.parametrize("staging_changes, scoped", [(("new", "new"), False), (("staged", "new"), True)])
+def test_event_uniqueness_tests_read_only_the_new_files_event_ids_once_files_were_staged_before(tmp_path, staging_changes,
+                                                                                                 scoped):
+    env = warehouse_env(tmp_path, tmp_path / "landing")
+    with WarehouseSettings.from_env(env).connect() as con:
+        con.execute("create schema landing")
+        con.execute("create table landing.load_files as select * from (values ('events', 'a.parquet', ?), "
+                    "('events', 'b.parquet', ?)) as files(table_name, load_id, staging_change)", list(staging_changes))
+    target = tmp_path / "target"
+    compiled = subprocess.run(dbt_command("compile", "--select", "unique_fct_events_event_id", target_path=target),
+                              env=env, capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert compiled.returncode == 0, compiled.stdout[-3000:]
+    sql = next(target.rglob("unique_fct_events_event_id.sql")).read_text()
+    assert ("where load_id in" in sql and "staging_change = 'new'" in sql) == scoped, sql
+    assert "marts" in sql and "fct_events" in sql
