@@ -181,7 +181,7 @@ def materialise(stage: str, last_day: str, result_file: Path) -> None:
         "steps": steps,
         "dbt_model_seconds": round(sum(t for node, t in models if node.startswith("model.")), 1),
         "dbt_test_seconds": round(sum(t for node, t in models if node.startswith("test.")), 1),
-        **{f"slowest_{kind}s": [[node.split(".")[-1], round(t, 2)] for node, t in
+        **{f"slowest_{kind}s": [[node.split(".")[2], round(t, 2)] for node, t in
                                 sorted((m for m in models if m[0].startswith(f"{kind}.")), key=lambda m: -m[1])[:10]]
            for kind in ("model", "test")},
     }))
