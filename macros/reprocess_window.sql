@@ -1,12 +1,23 @@
-{#- Start of the incremental reprocessing window before the lookback: the partition start (var
-    event_date_from) when a partitioned run sets it, else the given expression (newest date loaded). -#}
-{% macro reprocess_start_date(newest_loaded_date) -%}
-    {%- if var('event_date_from') -%} cast('{{ var("event_date_from") }}' as date) {%- else -%} {{ newest_loaded_date }} {%- endif -%}
+{#- A bound of the incremental reprocessing window ('from' or 'to', YYYY-MM-DD, or empty): the var event_date_<bound>
+    when set (a user's `dbt build --vars`, a unit test's override), else the environment variable EW_EVENT_DATE_<BOUND>
+    that a partitioned Dagster run sets for its dbt steps. Not a var from Dagster: other --vars in every run would
+    make dbt parse the project again (~10 s), while a macro's environment variable is read when a model compiles. -#}
+{% macro reprocess_window_bound(bound) -%}
+    {%- set value = var('event_date_' ~ bound) -%}
+    {{ return(env_var('EW_EVENT_DATE_' ~ (bound | upper), '') if value is none else value) }}
 {%- endmacro %}
 
-{#- `and <date> < event_date_to` when a partitioned run sets its end, else nothing. -#}
+{#- Start of the incremental reprocessing window before the lookback: the partition start when the run has one
+    (reprocess_window_bound('from')), else the given expression (newest date loaded). -#}
+{% macro reprocess_start_date(newest_loaded_date) -%}
+    {%- set date_from = reprocess_window_bound('from') -%}
+    {%- if date_from -%} cast('{{ date_from }}' as date) {%- else -%} {{ newest_loaded_date }} {%- endif -%}
+{%- endmacro %}
+
+{#- `and <date> < <window end>` when the run has a partition window, else nothing. -#}
 {% macro before_reprocess_end(date_expression) -%}
-    {%- if var('event_date_to') %}and {{ date_expression }} < cast('{{ var("event_date_to") }}' as date){% endif -%}
+    {%- set date_to = reprocess_window_bound('to') -%}
+    {%- if date_to %}and {{ date_expression }} < cast('{{ date_to }}' as date){% endif -%}
 {%- endmacro %}
 
 {#- int_identity_map's post-hook: an id an erased customer logged in on may have no staged event left (all its

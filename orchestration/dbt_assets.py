@@ -11,35 +11,54 @@ Python statistics, dbt source `statistics`).
 import json
 import os
 import shutil
+from contextlib import contextmanager
 from datetime import timedelta
 
 from dagster import AssetExecutionContext, BackfillPolicy, FreshnessPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from engagement_warehouse.landing.preflight import staging_needs_full_refresh
-from orchestration.partitions import dbt_partition_vars, event_days, run_partition_window
+from orchestration.partitions import event_days, partition_window_environment, run_partition_window
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_project
 
 
-def dbt_build_args(warehouse: WarehouseResource, vars_: dict | None = None) -> list[str]:
+def dbt_build_args(warehouse: WarehouseResource) -> list[str]:
     """`dbt build` arguments: --full-refresh when the preflight found a staged load file rewritten or removed
     (staging re-reads the landing folder, and every incremental model after it); the injected-fault check
     only where the generator left its manifest."""
     settings = warehouse.settings()
     with settings.connect() as con:
         full_refresh = staging_needs_full_refresh(con)
-    vars_ = dict(vars_ or {})
-    if not (settings.landing_dir / "_generator" / "injected_faults.parquet").exists():
-        vars_["verify_injected_faults"] = False
+    vars_ = {} if (settings.landing_dir / "_generator" / "injected_faults.parquet").exists() else {"verify_injected_faults": False}
     return ["build", *(["--full-refresh"] if full_refresh else []), *(["--vars", json.dumps(vars_)] if vars_ else [])]
 
 
+@contextmanager
+def environment(variables: dict[str, str | None]):
+    """os.environ with `variables` set (None: unset) for the block; dagster-dbt hands os.environ to dbt."""
+    saved = {name: os.environ.get(name) for name in variables}
+    _set_environment(variables)
+    try:
+        yield
+    finally:
+        _set_environment(saved)
+
+
+def _set_environment(variables: dict[str, str | None]) -> None:
+    for name, value in variables.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    """One dbt step of a run. Every step of a run passes the same vars (the run's partition window, if any), so
-    the next step can reuse this one's parse: its partial_parse.msgpack becomes the project's (dagster-dbt
-    copies that into each invocation); a full parse of this project takes about 10 s."""
-    window = run_partition_window(context.run.tags)
-    invocation = dbt.cli(dbt_build_args(warehouse, dbt_partition_vars(*window) if window else None), context=context)
+    """One dbt step of a run. The run's partition window reaches dbt as environment variables, not --vars, and
+    the vars are the same in every run of a landing folder, so a step reuses the parse of the step before it,
+    also of an earlier run: its partial_parse.msgpack becomes the project's (dagster-dbt copies that into each
+    invocation); a full parse of this project takes about 10 s."""
+    with environment(partition_window_environment(run_partition_window(context.run.tags))):
+        invocation = dbt.cli(dbt_build_args(warehouse), context=context)  # the dbt process starts here
     yield from invocation.stream()
     parsed = invocation.target_path / "partial_parse.msgpack"
     if parsed.exists():

@@ -20,9 +20,13 @@ RANGE_START_TAG, RANGE_END_TAG = "dagster/asset_partition_range_start", "dagster
 PARTITION_TAG = "dagster/partition"
 
 
-def dbt_partition_vars(start: str, end: str) -> dict[str, str]:
-    """dbt vars: reprocess event dates from `start` (minus the lookback) up to, not including, `end`."""
-    return {"event_date_from": start, "event_date_to": end}
+WINDOW_ENVIRONMENT = ("EW_EVENT_DATE_FROM", "EW_EVENT_DATE_TO")
+
+
+def partition_window_environment(window: tuple[str, str] | None) -> dict[str, str | None]:
+    """What a dbt step's environment says of the run's window (macro reprocess_window_bound): reprocess event dates
+    from the start (minus the lookback) up to, not including, the end; None unsets a variable (no window)."""
+    return dict(zip(WINDOW_ENVIRONMENT, window or (None, None)))
 
 
 def run_partition_window(tags: Mapping[str, str]) -> tuple[str, str] | None:

@@ -9,6 +9,7 @@ import pytest
 from dagster import materialize
 
 from conftest import generate_small, run_dbt, run_preflight, warehouse_env
+from engagement_warehouse.settings import PROJECT_ROOT
 from orchestration.benchmark import land
 from orchestration.dbt_assets import dbt_build_args, engagement_dbt_marts, event_dbt_models, warehouse_dbt_models
 from orchestration.definitions import defs
@@ -207,6 +208,9 @@ def test_a_three_day_partitioned_backfill_after_earlier_days_equals_a_full_build
         assert result.success
     backfilled = {e.partition for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "fct_events"}
     assert backfilled == set(days[5:])
+    # the window reached dbt (as EW_EVENT_DATE_FROM/TO): fct_events reprocessed from the backfill's first day
+    compiled = next((PROJECT_ROOT / "target").glob(f"event_dbt_models-{result.run_id[:7]}-*/compiled/**/fct_events.sql"))
+    assert f"cast('{days[5]}' as date)" in compiled.read_text()
     full_env = warehouse_env(tmp_path / "full", tmp_path / "all")
     assert run_dbt(full_env, *BUILD_ENGAGEMENT, "--full-refresh").returncode == 0
     for table in ENGAGEMENT_MARTS:
