@@ -121,3 +121,74 @@ def test_clv_metrics_equal_the_average_over_dim_customers(metricflow):
     assert got.keys() == expected.keys()
     for country, values in expected.items():
         assert got[country] == pytest.approx(tuple(float(v) for v in values)), country
+
+
+# ---------------------------------------------------------------- analyst questions: MetricFlow, split, = SQL on the marts
+
+MONTH = "date_trunc('month', {})"
+# person -> customer attributes (null for anonymous persons), as the semantic layer's customer entity joins them
+CUSTOMER_OF_EVENTS = "marts.fct_events as events left join marts.dim_customers as customers on events.person_key = customers.customer_key"
+NRR = ("(sum(start_mrr) + sum(expansion_mrr) + sum(reactivation_mrr) + sum(contraction_mrr) + sum(churned_mrr))"
+       " / nullif(sum(start_mrr), 0)")
+
+# (question, metrics, group by, SQL giving the group columns then the metrics; exact: the same groups both ways)
+ANALYST_QUESTIONS = [
+    ("DAU by country", ["dau"], ["metric_time__day", "person_day_segment__country"],
+     "select event_date, coalesce(country, 'unknown'), count(distinct person_key) from marts.fct_events group by all", True),
+    ("WAU by platform", ["wau"], ["metric_time__day", "person_day_segment__platform"],
+     "select days.event_date, coalesce(events.platform, 'unknown'), count(distinct events.person_key) "
+     "from (select distinct event_date from marts.fct_events) as days inner join marts.fct_events as events "
+     "on events.event_date between days.event_date - 6 and days.event_date group by all", False),
+    ("DAU by the customers' acquisition channel", ["dau"], ["metric_time__day", "customer__acquisition_channel"],
+     f"select events.event_date, customers.acquisition_channel, count(distinct events.person_key) from {CUSTOMER_OF_EVENTS} group by all",
+     True),
+    ("DAU by signup cohort", ["dau"], ["metric_time__day", "customer__signed_up_at__month"],
+     f"select events.event_date, {MONTH.format('customers.signed_up_at')}, count(distinct events.person_key) "
+     f"from {CUSTOMER_OF_EVENTS} group by all", True),
+    ("sessions by channel group, monthly", ["sessions"], ["metric_time__month", "session__channel_group"],
+     f"select {MONTH.format('session_date')}, channel_group, count(*) from marts.fct_sessions group by all", True),
+    ("engagement and conversion rate by device type, monthly", ["engagement_rate", "conversion_rate"],
+     ["metric_time__month", "session__device_type"],
+     f"select {MONTH.format('session_date')}, device_type, avg(case when is_engaged then 1.0 else 0 end), "
+     "avg(case when conversions > 0 then 1.0 else 0 end) from marts.fct_sessions group by all", True),
+    ("monthly NRR by acquisition channel", ["nrr"], ["metric_time__month", "customer__acquisition_channel"],
+     f"select movements.month_start, customers.acquisition_channel, {NRR} from marts.mrr_movements as movements "
+     "left join marts.dim_customers as customers on movements.customer_key = customers.customer_key group by all", True),
+    ("MRR by plan", ["mrr"], ["metric_time__month", "customer_month__end_plan_id"],
+     "select month_start, end_plan_id, sum(end_mrr) from marts.mrr_movements group by all", True),
+    ("customer churn rate by plan", ["customer_churn_rate"], ["metric_time__month", "customer_month__start_plan_id"],
+     "select month_start, start_plan_id, count(case when movement = 'churn' then 1 end) * 1.0 "
+     "/ nullif(count(case when start_mrr > 0 then 1 end), 0) from marts.mrr_movements group by all", True),
+    # NPS and CSAT against the Python statistics' own counts (fct_nps_monthly, fct_csat_monthly): another path
+    ("NPS by plan", ["nps", "nps_respondents"], ["metric_time__month", "survey_answer__plan_id"],
+     "select response_month, dimension_value, nps, respondents from marts.fct_nps_monthly where dimension = 'plan_id'", False),
+    ("NPS by touchpoint", ["nps"], ["metric_time__month", "survey_answer__touchpoint"],
+     "select response_month, dimension_value, nps from marts.fct_nps_monthly where dimension = 'touchpoint'", False),
+    ("CSAT by country", ["csat"], ["metric_time__month", "survey_answer__country"],
+     "select response_month, dimension_value, csat from marts.fct_csat_monthly where dimension = 'country'", True),
+    ("quarterly NPS is the quarter's last month, never a sum of months", ["nps"], ["metric_time__quarter"],
+     "select date_trunc('quarter', response_month), arg_max(nps, response_month) from marts.fct_nps_monthly "
+     "where dimension = 'all' group by all", True),
+]
+
+
+def _key(value: str | None) -> str:
+    """A group value as text: a date's day, or the value itself ('' for null, as mf writes it)."""
+    text = "" if value is None else str(value)
+    return text[:10] if len(text) >= 10 and text[4:5] == "-" and text[7:8] == "-" else text
+
+
+@pytest.mark.parametrize("question, metrics, group_by, sql, exact", ANALYST_QUESTIONS, ids=[q[0] for q in ANALYST_QUESTIONS])
+def test_analyst_questions_split_metrics_as_sql_on_the_marts_does(metricflow, question, metrics, group_by, sql, exact):
+    _, query, warehouse = metricflow
+    rows = query(metrics, group_by)
+    got = {tuple(_key(row[name]) for name in group_by): tuple(number(row[name]) for name in metrics) for row in rows}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        expected = {tuple(_key(value) for value in row[:len(group_by)]): row[len(group_by):] for row in con.execute(sql).fetchall()}
+    assert expected and (len(group_by) == 1 or len({key[-1] for key in expected}) > 1), f"{question}: nothing to split"
+    if exact:
+        assert got.keys() == expected.keys(), question
+    else:  # a trailing window also answers for days after the last event, NPS/CSAT for groups with only the other survey
+        assert expected.keys() <= got.keys(), question
+    for key, values in expected.items():
+        assert got[key] == pytest.approx(tuple(math.nan if v is None else float(v) for v in values), nan_ok=True), (question, key)

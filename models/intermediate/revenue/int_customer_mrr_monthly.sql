@@ -52,20 +52,48 @@ state_at_month_end as (
     select
         customer_months.customer_key,
         customer_months.month_start,
+        states.plan_id,
         states.mrr
     from customer_months
     inner join states
         on customer_months.customer_key = states.customer_key
         and states.valid_from < customer_months.month_end
         and (states.valid_to is null or states.valid_to >= customer_months.month_end)
+),
+
+-- A customer with several paying subscriptions is on the plan of the one with the highest MRR (then the first plan_id).
+plan_at_month_end as (
+    select customer_key, month_start, plan_id
+    from (
+        select
+            customer_key,
+            month_start,
+            plan_id,
+            row_number() over (partition by customer_key, month_start order by mrr desc, plan_id) as plan_rank
+        from state_at_month_end
+        where mrr > 0
+    ) ranked
+    where plan_rank = 1
+),
+
+mrr_at_month_end as (
+    select
+        customer_months.customer_key,
+        customer_months.month_start,
+        cast(coalesce(sum(state_at_month_end.mrr), 0) as {{ dbt.type_numeric() }}) as mrr
+    from customer_months
+    left join state_at_month_end
+        on customer_months.customer_key = state_at_month_end.customer_key
+        and customer_months.month_start = state_at_month_end.month_start
+    group by customer_months.customer_key, customer_months.month_start
 )
 
 select
-    customer_months.customer_key,
-    customer_months.month_start,
-    cast(coalesce(sum(state_at_month_end.mrr), 0) as {{ dbt.type_numeric() }}) as mrr
-from customer_months
-left join state_at_month_end
-    on customer_months.customer_key = state_at_month_end.customer_key
-    and customer_months.month_start = state_at_month_end.month_start
-group by customer_months.customer_key, customer_months.month_start
+    mrr_at_month_end.customer_key,
+    mrr_at_month_end.month_start,
+    mrr_at_month_end.mrr,
+    coalesce(plan_at_month_end.plan_id, 'none') as plan_id
+from mrr_at_month_end
+left join plan_at_month_end
+    on mrr_at_month_end.customer_key = plan_at_month_end.customer_key
+    and mrr_at_month_end.month_start = plan_at_month_end.month_start

@@ -1,4 +1,4 @@
--- One row per staged survey answer, with the month, the respondent's country, the plan they
+-- One row per staged survey answer, with its NPS category, the month, the respondent's country, the plan they
 -- were on when answering, and whether it is their latest answer of this survey type that month.
 with
 
@@ -37,6 +37,11 @@ select
     answers.customer_key,
     answers.survey_type,
     answers.score,
+    case
+        when answers.survey_type = 'nps' and answers.score >= 9 then 'promoter'
+        when answers.survey_type = 'nps' and answers.score >= 7 then 'passive'
+        when answers.survey_type = 'nps' then 'detractor'
+    end as nps_category,
     answers.touchpoint,
     answers.responded_at,
     {{ dbt.date_trunc('month', 'answers.responded_at') }} as response_month,

@@ -19,11 +19,7 @@ select
     answers.customer_key,
     answers.survey_type,
     answers.score,
-    case
-        when answers.survey_type = 'nps' and answers.score >= 9 then 'promoter'
-        when answers.survey_type = 'nps' and answers.score >= 7 then 'passive'
-        when answers.survey_type = 'nps' then 'detractor'
-    end as nps_category,
+    segments.nps_category,
     answers.touchpoint,
     answers.responded_at,
     segments.plan_id,

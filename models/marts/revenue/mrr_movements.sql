@@ -11,6 +11,8 @@ with_history as (
         month_start,
         coalesce(lag(mrr) over (partition by customer_key order by month_start), 0) as start_mrr,
         mrr as end_mrr,
+        coalesce(lag(plan_id) over (partition by customer_key order by month_start), 'none') as start_plan_id,
+        plan_id as end_plan_id,
         coalesce(max(mrr) over (
             partition by customer_key order by month_start
             rows between unbounded preceding and 1 preceding
@@ -36,6 +38,8 @@ classified as (
 select
     customer_key,
     month_start,
+    start_plan_id,
+    end_plan_id,
     start_mrr,
     movement,
     case when movement = 'new' then end_mrr - start_mrr else 0 end as new_mrr,
