@@ -44,10 +44,8 @@ test: $(BIN)/.installed $(DUCKDB_1_4)/.installed chromium  ## every test (pytest
 data: $(BIN)/.installed  ## demo data only
 	$(BIN)/python -m engagement_warehouse.generator --force
 
-dagster: $(BIN)/.installed  ## Dagster UI on http://127.0.0.1:3000
-	mkdir -p data/dagster_home
-	cp orchestration/dagster.yaml data/dagster_home/dagster.yaml
-	DAGSTER_HOME=$(CURDIR)/data/dagster_home $(BIN)/dagster dev -m orchestration.definitions
+dagster: $(BIN)/.installed  ## Dagster UI on http://127.0.0.1:3000, on the instance make build and make demo record their runs in
+	DAGSTER_HOME=$$($(BIN)/python -m orchestration.instance) && export DAGSTER_HOME && $(BIN)/dagster dev -m orchestration.definitions
 
 # The catalog (column types) comes from the warehouse `make demo` built; without one the docs still list every model.
 DOCS_PORT ?= 8080

@@ -49,6 +49,7 @@ class WarehouseSettings:
     published_path: Path
     export_dir: Path
     duckdb_temp_dir: Path
+    dagster_home: Path
     threads: int
     memory_limit: str
 
@@ -72,6 +73,7 @@ class WarehouseSettings:
             published_path=path("EW_PUBLISHED_PATH", data_dir / "published" / "engagement.duckdb"),
             export_dir=path("EW_EXPORT_DIR", data_dir / "exports"),
             duckdb_temp_dir=path("EW_DUCKDB_TEMP_DIR", data_dir / "duckdb_tmp"),
+            dagster_home=path("DAGSTER_HOME", data_dir / "dagster_home"),
             threads=int(raw_threads),
             memory_limit=env.get("EW_DUCKDB_MEMORY_LIMIT") or "4GB",
         )

@@ -52,17 +52,24 @@ def preflight_report(settings: WarehouseSettings) -> str:
         return require_readable_files(check_landing(settings.landing_dir, con), settings.landing_dir).text()
 
 
-def materialise_everything() -> bool:
-    """Every asset, every landed event day as one run; True when the run succeeded."""
+def materialise_everything(settings: WarehouseSettings) -> bool:
+    """Every asset, every landed event day as one run, recorded in the Dagster instance `make dagster` opens;
+    True when the run succeeded."""
     from orchestration.definitions import defs
-    from orchestration.partitions import whole_landing_tags
+    from orchestration.instance import LAUNCHED_BY_BUILD, build_instance, record_first_event_day
+    from orchestration.partitions import landed_event_dates, landing_range_tags
 
+    dates = landed_event_dates()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
-        tags = whole_landing_tags()
+        tags = landing_range_tags(dates)
     for warning in caught:
         print(f"warning: {warning.message}", flush=True)
-    return materialize(list(defs.assets), resources=defs.resources, tags=tags, raise_on_error=False).success
+    if dates:
+        record_first_event_day(settings, dates[0])
+    with build_instance(settings) as instance:
+        return materialize(list(defs.assets), resources=defs.resources, instance=instance,
+                           tags={**tags, **LAUNCHED_BY_BUILD}, raise_on_error=False).success
 
 
 def build_and_summarise(settings: WarehouseSettings, started: float) -> int:
@@ -70,7 +77,7 @@ def build_and_summarise(settings: WarehouseSettings, started: float) -> int:
     from orchestration.summary import summary
 
     print("2/3 dbt build, statistics, audience exports and publish through Dagster", flush=True)
-    if not materialise_everything():
+    if not materialise_everything(settings):
         print("error: the Dagster run failed; the log above names the failing step, model or test.", file=sys.stderr)
         return 1
     print(f"3/3 done in {time.perf_counter() - started:.0f} s")

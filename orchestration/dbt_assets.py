@@ -76,9 +76,37 @@ AFTER_EVENTS = "fct_events+ fct_sessions+"
 MART_FRESHNESS = FreshnessPolicy.time_window(fail_window=timedelta(hours=30), warn_window=timedelta(hours=26))
 
 
+# dbt's own generic tests have no description of their own; ours (macros/tests) have one in macros/_macros.yml.
+BUILTIN_TEST_TEXTS = {
+    "not_null": "{column_name} is never null.",
+    "unique": "{column_name} is unique: no value on two rows.",
+    "accepted_values": "{column_name} is one of {values} (or null).",
+    "relationships": "every {column_name} exists in {to}.{field} (nulls pass).",
+}
+
+
+def dbt_test_description(manifest: dict, test: dict) -> str:
+    """What a dbt test checks, in words, for its Dagster asset check: its own description, else its generic test's
+    (a template for dbt's built-in tests, the macro's description for ours) with its arguments, else the leading
+    comment of a singular test's SQL."""
+    if test.get("description"):
+        return test["description"]
+    metadata = test.get("test_metadata")
+    if not metadata:
+        comment = [line.lstrip("- ").strip() for line in test["raw_code"].splitlines() if line.startswith("--")]
+        return " ".join(comment) or f"Singular dbt test {test['original_file_path']}: fails for each row it returns."
+    arguments = {name: value for name, value in metadata["kwargs"].items() if name != "model"}
+    if metadata["name"] in BUILTIN_TEST_TEXTS:
+        return BUILTIN_TEST_TEXTS[metadata["name"]].format(**arguments)
+    macro = manifest["macros"].get(f"macro.{test['package_name']}.test_{metadata['name']}", {})
+    text = macro.get("description") or f"dbt test {metadata['name']}."
+    arguments_text = ", ".join(f"{name}: {value}" for name, value in arguments.items())
+    return f"{text} ({arguments_text})" if arguments_text else text
+
+
 class WarehouseTranslator(DagsterDbtTranslator):
     """dagster-dbt defaults, grouped by layer (staging, intermediate, marts, seeds as reference), with
-    a freshness policy on every mart BI tools query."""
+    a freshness policy on every mart BI tools query and a description on every asset check (dbt test)."""
 
     def get_asset_spec(self, manifest, unique_id, project):
         spec = super().get_asset_spec(manifest, unique_id, project)
@@ -88,6 +116,10 @@ class WarehouseTranslator(DagsterDbtTranslator):
         layer = "reference" if node["resource_type"] == "seed" else node["fqn"][1]
         spec = spec.replace_attributes(group_name=layer)
         return spec.replace_attributes(freshness_policy=MART_FRESHNESS) if layer == "marts" else spec
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        return spec._replace(description=dbt_test_description(manifest, manifest["nodes"][unique_id])) if spec else spec
 
 
 @dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), exclude=f"{AFTER_EVENTS} {AFTER_STATISTICS}",

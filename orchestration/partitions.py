@@ -9,10 +9,22 @@ import duckdb
 from dagster import DailyPartitionsDefinition
 
 from engagement_warehouse.landing.preflight import check_landing, write_landing
-from engagement_warehouse.settings import WarehouseSettings
+from engagement_warehouse.settings import SettingsError, WarehouseSettings
+from orchestration.instance import recorded_first_event_day
 
-# First partition; set EW_PARTITIONS_START (YYYY-MM-DD) to your oldest events.
-event_days = DailyPartitionsDefinition(start_date=os.environ.get("EW_PARTITIONS_START", "2026-01-01"), end_offset=1)
+
+
+def first_partition_day() -> str:
+    """EW_PARTITIONS_START (YYYY-MM-DD) when set, else the first event day the last `make build` or `make demo`
+    landed (recorded in the Dagster home), else 2026-01-01."""
+    try:
+        recorded = recorded_first_event_day(WarehouseSettings.from_env())
+    except SettingsError:
+        recorded = None
+    return os.environ.get("EW_PARTITIONS_START") or recorded or "2026-01-01"
+
+
+event_days = DailyPartitionsDefinition(start_date=first_partition_day(), end_offset=1)
 
 RANGE_START_TAG, RANGE_END_TAG = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
@@ -55,15 +67,17 @@ def landed_event_dates() -> tuple[date, date] | None:
 
 
 def whole_landing_tags() -> dict[str, str]:
-    """Run tags that materialise every landed event day as one run (make build, the demo, tests, first loads).
+    """Run tags that materialise every landed event day as one run (the demo, tests, first loads)."""
+    return landing_range_tags(landed_event_dates())
 
-    The range is the landed events' first to last date, clipped to the partitions: days before
+
+def landing_range_tags(dates: tuple[date, date] | None) -> dict[str, str]:
+    """Run tags for the landed events' first to last date, clipped to the partitions: days before
     EW_PARTITIONS_START are built by this run (a first build takes every event) but have no partition
     of their own, so a warning names the variable. Without events the last partition stands in.
     """
     first_partition = date.fromisoformat(event_days.get_first_partition_key())
     last_partition = date.fromisoformat(event_days.get_last_partition_key())
-    dates = landed_event_dates()
     first, last = dates or (last_partition, last_partition)
     if first < first_partition:
         warnings.warn(f"the landed events start on {first}, before the first daily partition {first_partition}: "

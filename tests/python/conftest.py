@@ -24,7 +24,7 @@ def generate_small(out: Path, seed: int = 7, **kwargs) -> dict:
 def warehouse_env(tmp: Path, landing: Path) -> dict[str, str]:
     return {**os.environ, "EW_LANDING_DIR": str(landing), "EW_WAREHOUSE_PATH": str(tmp / "warehouse" / "engagement.duckdb"),
             "EW_PUBLISHED_PATH": str(tmp / "published" / "engagement.duckdb"), "EW_EXPORT_DIR": str(tmp / "exports"),
-            "EW_DUCKDB_TEMP_DIR": str(tmp / "duckdb_tmp"),
+            "EW_DUCKDB_TEMP_DIR": str(tmp / "duckdb_tmp"), "DAGSTER_HOME": str(tmp / "dagster_home"),
             "EW_DUCKDB_THREADS": "2", "EW_DUCKDB_MEMORY_LIMIT": "2GB"}
 
 

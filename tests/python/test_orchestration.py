@@ -192,3 +192,14 @@ def test_the_build_summary_reads_only_what_the_published_copy_holds(materialised
     text = summary(WarehouseSettings.from_env())
     assert "marts.fct_events" in text and "Latest month" in text
     assert re.search(r"^  events\s+[\d,]+\s+[\d,]+", text, re.M)
+
+
+def test_every_asset_check_says_what_it_checks():
+    specs = [spec for assets in defs.assets for spec in getattr(assets, "check_specs", [])]
+    described = {spec.key.name: spec.description for spec in specs}
+    assert len(specs) > 200 and all(described.values())
+    assert described["unique_fct_sessions_session_id"] == "session_id is unique: no value on two rows."
+    assert described["not_null_fct_sessions_person_key"] == "person_key is never null."
+    reconciliation = [text for name, text in described.items() if name.startswith("reconciles_with_raw_stg_app__events")]
+    assert reconciliation == ["Fails when raw rows differ from staged + quarantined + duplicate rows. (raw: source('app', "
+                              "'events'), checked: ref('base_app__events'), quarantine: ref('quarantine_app__events'))"]

@@ -12,11 +12,13 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from dagster import AssetCheckKey, AssetKey, DagsterInstance, DagsterRun, DagsterRunStatus
 
 from conftest import BUILD_UP_TO_STATISTICS, generate_small, run_dbt, warehouse_env
 from engagement_warehouse.landing import preflight
 from engagement_warehouse.landing.contract import contract_markdown, landing_contract
 from engagement_warehouse.settings import PROJECT_ROOT, WarehouseSettings, dbt_command
+from orchestration import partitions
 
 GOOD_TIME = "2026-06-02T10:00:00+02:00"
 
@@ -191,9 +193,10 @@ def test_an_events_only_export_builds_and_publishes_with_make_build(tmp_path, mo
     _land_foreign_export(landing)
     before = sorted(p.name for p in landing.rglob("*"))
     for name, value in warehouse_env(tmp_path, landing).items():
-        if name.startswith("EW_"):
+        if name.startswith(("EW_", "DAGSTER_HOME")):
             monkeypatch.setenv(name, value)
     monkeypatch.setenv("EW_AS_OF_DATE", "2026-03-10")
+    monkeypatch.delenv("EW_PARTITIONS_START", raising=False)
     assert build.main([]) == 0, capsys.readouterr().err
     out = capsys.readouterr().out
     assert "no files for: customers" in out and "column 'session_hint'" in out
@@ -209,6 +212,28 @@ def test_an_events_only_export_builds_and_publishes_with_make_build(tmp_path, mo
     assert {d: n for d, n in dau.items() if n} == {date(2026, 3, 2): 2, date(2026, 3, 3): 1, date(2026, 3, 4): 1}
     assert as_of == datetime(2026, 3, 10)
     assert customers == 0
+    # the run is in the instance `make dagster` opens: materialisations, check results, step metadata
+    with DagsterInstance.from_config(str(tmp_path / "dagster_home")) as instance:
+        assert instance.get_latest_materialization_event(AssetKey("fct_sessions")) is not None
+        preflight = instance.get_latest_materialization_event(AssetKey(["app", "events"])).asset_materialization
+        assert preflight.metadata["files_read"].value == 1
+        checked = instance.event_log_storage.get_asset_check_execution_history(
+            AssetCheckKey(AssetKey("fct_sessions"), "unique_fct_sessions_session_id"), limit=1)
+        assert [record.status.value for record in checked] == ["SUCCEEDED"]
+    assert partitions.first_partition_day() == "2026-03-02"
+
+
+def test_a_build_ends_the_run_an_interrupted_build_left_started(tmp_path, monkeypatch):
+    from orchestration.instance import LAUNCHED_BY_BUILD, build_instance
+
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    settings = WarehouseSettings.from_env()
+    with build_instance(settings) as instance:
+        for run_id, tags in (("interrupted", LAUNCHED_BY_BUILD), ("from-the-ui", {})):
+            instance.add_run(DagsterRun(job_name="__ephemeral_asset_job__", run_id=run_id, status=DagsterRunStatus.STARTED, tags=tags))
+    with build_instance(settings) as instance:
+        assert instance.get_run_by_id("interrupted").status == DagsterRunStatus.FAILURE
+        assert instance.get_run_by_id("from-the-ui").status == DagsterRunStatus.STARTED
 
 
 def test_a_second_build_on_the_same_folder_stops_with_a_message(tmp_path, monkeypatch):
