@@ -51,13 +51,15 @@ ACQUISITION_WEIGHTS = np.array([0.16, 0.12, 0.05, 0.08, 0.06, 0.09, 0.04, 0.03, 
 RETURN_VISIT_WEIGHTS = np.array([0.45, 0.10, 0.05, 0.04, 0.03, 0.03, 0.04, 0.03, 0.12, 0.03, 0.02, 0.04, 0.02])
 CUSTOMER_REFERRAL_SOURCE = 10  # index of the refer-a-friend source; such customers have a referrer
 
-# Paid channels that appear in marketing_spend: (channel, campaign, daily USD spend per 1k customers, currency)
+# Paid channels that appear in marketing_spend: (channel, campaign, daily USD spend per 1k customers, currency).
+# Scaled so that CAC lands where it does for a SaaS with these plan prices (12-79 USD a month): tens to a few
+# hundred USD per new paying customer, not a few dollars.
 PAID_CAMPAIGNS = (
-    ("paid_search", "brand", 4.0, "USD"),
-    ("paid_search", "generic", 9.0, "USD"),
-    ("paid_social", "prospecting", 7.0, "EUR"),
-    ("display", "awareness", 3.0, "USD"),
-    ("affiliates", "partners", 2.5, "USD"),
+    ("paid_search", "brand", 80.0, "USD"),
+    ("paid_search", "generic", 180.0, "USD"),
+    ("paid_social", "prospecting", 140.0, "EUR"),
+    ("display", "awareness", 60.0, "USD"),
+    ("affiliates", "partners", 50.0, "USD"),
 )
 
 PLATFORMS = np.array(["web", "ios", "android"])

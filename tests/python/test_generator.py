@@ -64,7 +64,7 @@ def test_zero_fault_rate_writes_only_clean_rows(tmp_path):
 def test_truth_session_counts_match_an_independent_sessionisation(tmp_path):
     """30-minute rule in plain SQL over the clean files; identified events belong to their customer, anonymous
     ones to the first customer who logged in on the device (shared devices are planted)."""
-    truth = generate_small(tmp_path, customers=300, days=14, fault_rate=0.0, late_rate=0.05, out_of_order_rate=0.05)
+    truth = generate_small(tmp_path, customers=400, days=14, fault_rate=0.0, late_rate=0.05, out_of_order_rate=0.05)
     sessions, persons_per_day = duckdb.connect().execute(f"""
         with events as (
             select anonymous_id, customer_id, cast(client_timestamp as timestamptz) at time zone 'UTC' as event_at

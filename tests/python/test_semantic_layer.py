@@ -166,6 +166,10 @@ ANALYST_QUESTIONS = [
      "select response_month, dimension_value, nps from marts.fct_nps_monthly where dimension = 'touchpoint'", False),
     ("CSAT by country", ["csat"], ["metric_time__month", "survey_answer__country"],
      "select response_month, dimension_value, csat from marts.fct_csat_monthly where dimension = 'country'", True),
+    ("MRR without a month is the last month's, never a sum of months", ["mrr"], ["customer__acquisition_channel"],
+     "select customers.acquisition_channel, sum(movements.end_mrr) from marts.mrr_movements as movements "
+     "left join marts.dim_customers as customers on movements.customer_key = customers.customer_key "
+     "where movements.month_start = (select max(month_start) from marts.mrr_movements) group by all", True),
     ("quarterly NPS is the quarter's last month, never a sum of months", ["nps"], ["metric_time__quarter"],
      "select date_trunc('quarter', response_month), arg_max(nps, response_month) from marts.fct_nps_monthly "
      "where dimension = 'all' group by all", True),
