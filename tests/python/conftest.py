@@ -1,16 +1,21 @@
 import os
 import subprocess
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
-import pytest
-from dagster import materialize
+# Tests never read or write the developer's Dagster instance (where `make demo` records its runs and the first
+# event day the daily partitions start on): set before orchestration is imported, which reads it.
+os.environ["DAGSTER_HOME"] = tempfile.mkdtemp(prefix="ew-tests-dagster-home-")
 
-from engagement_warehouse.generator.cli import generate
-from engagement_warehouse.settings import PROJECT_ROOT, dbt_command
-from orchestration.definitions import defs
-from orchestration.partitions import whole_landing_tags
+import pytest  # noqa: E402
+from dagster import materialize  # noqa: E402
+
+from engagement_warehouse.generator.cli import generate  # noqa: E402
+from engagement_warehouse.settings import PROJECT_ROOT, dbt_command  # noqa: E402
+from orchestration.definitions import defs  # noqa: E402
+from orchestration.partitions import whole_landing_tags  # noqa: E402
 
 # Plain dbt builds everything up to the Python statistics; the marts after them need Dagster.
 BUILD_UP_TO_STATISTICS = ("build", "--exclude", "source:statistics+")
