@@ -10,9 +10,10 @@
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}
     {%- if where and '__event_ids_of_new_load_files__' in where -%}
-        {%- set load_files = api.Relation.create(database=relation.database, schema='landing', identifier='load_files') -%}
+        {#- no ledger (dbt docs generate without a warehouse, nothing landed yet): nothing was staged before -#}
+        {%- set load_files = adapter.get_relation(database=relation.database, schema='landing', identifier='load_files') if execute else none -%}
         {%- set staged_before = run_query("select count(*) from " ~ load_files
-            ~ " where table_name = 'events' and staging_change = 'staged'") if execute else none -%}
+            ~ " where table_name = 'events' and staging_change = 'staged'") if load_files is not none else none -%}
         {%- if staged_before is none or staged_before.rows[0][0] == 0 -%}
             {%- do return(relation) -%}
         {%- endif -%}
