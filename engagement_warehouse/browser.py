@@ -55,7 +55,9 @@ class Browser:
 
     def __init__(self, width: int = 1600, height: int = 1100):
         self._resources = contextlib.ExitStack()
-        profile = self._resources.enter_context(tempfile.TemporaryDirectory())
+        # Chromium's helper processes can still write into the profile after the browser exits; a profile folder
+        # that cannot be removed at once is left in the temp folder rather than failing the page check.
+        profile = self._resources.enter_context(tempfile.TemporaryDirectory(ignore_cleanup_errors=True))
         port = free_port()
         self._process = subprocess.Popen(
             [chromium_path(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
