@@ -19,8 +19,7 @@
         {%- endif -%}
         {%- set staged_events = api.Relation.create(database=relation.database, schema='staging', identifier='stg_app__events') -%}
         {%- set where = where | replace('__event_ids_of_new_load_files__',
-            'select event_id from ' ~ staged_events ~ ' where load_id in (select load_id from ' ~ load_files
-            ~ " where table_name = 'events' and staging_change = 'new')") -%}
+            'select event_id from ' ~ staged_events ~ ' where ' ~ is_from_new_load_file('load_id', load_files)) -%}
     {%- endif -%}
     {%- if where -%}
         {%- do return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') -%}

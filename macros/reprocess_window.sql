@@ -20,21 +20,21 @@
     {%- if date_to %}and {{ date_expression }} < cast('{{ date_to }}' as date){% endif -%}
 {%- endmacro %}
 
+{#- Query: the anonymous ids (devices) an erased customer logged in on, one row per erased event of theirs. -#}
+{% macro erased_login_anonymous_ids() -%}
+    select anonymous_id from {{ ref('base_app__events') }}
+    where row_disposition = 'erased' and customer_key is not null
+{%- endmacro %}
+
 {#- int_identity_map's post-hook: an id an erased customer logged in on may have no staged event left (all its
     events were theirs); a full build has no row for it, so the incremental map drops it. -#}
 {% macro identity_map_without_vanished_ids() -%}
     {%- if is_incremental() -%}
     delete from {{ this }}
-    where anonymous_id in (
-            select anonymous_id from {{ ref('base_app__events') }}
-            where row_disposition = 'erased' and customer_key is not null
-        )
+    where anonymous_id in ({{ erased_login_anonymous_ids() }})
         and anonymous_id not in (
             select anonymous_id from {{ ref('stg_app__events') }}
-            where anonymous_id in (
-                select anonymous_id from {{ ref('base_app__events') }}
-                where row_disposition = 'erased' and customer_key is not null
-            )
+            where anonymous_id in ({{ erased_login_anonymous_ids() }})
         )
     {%- endif -%}
 {%- endmacro %}

@@ -49,10 +49,11 @@
 
 {#- SQL condition: the row came from an events load file staged in this run (the preflight marked it new), whatever
     its event date; incremental event models take these rows besides their window of event dates, so an event that
-    lands late (a micro-batch, a load file of old events) reaches them without a backfill. -#}
-{% macro is_from_new_load_file(load_id_expression) -%}
+    lands late (a micro-batch, a load file of old events) reaches them without a backfill. `load_files`: the
+    ledger's relation where source() is not at hand (a test's where hook); default the source. -#}
+{% macro is_from_new_load_file(load_id_expression, load_files=none) -%}
     {{ load_id_expression }} in (
-        select load_id from {{ source('landing', 'load_files') }}
+        select load_id from {{ load_files if load_files is not none else source('landing', 'load_files') }}
         where table_name = 'events' and staging_change = 'new'
     )
 {%- endmacro %}

@@ -22,9 +22,7 @@ events as (
 -- Devices an erased customer logged in on: their anonymous events lose that link, so incremental
 -- event models re-stitch them on every run (the erased customer's own rows are deleted).
 erased_logins as (
-    select distinct anonymous_id
-    from {{ ref('base_app__events') }}
-    where row_disposition = 'erased' and customer_key is not null
+    select distinct anonymous_id from ({{ erased_login_anonymous_ids() }}) erased_events
 ),
 
 {% if is_incremental() -%}
