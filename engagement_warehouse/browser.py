@@ -108,6 +108,20 @@ class Browser:
                 return value
             time.sleep(0.5)
 
+    def download(self, click: str, folder: Path, timeout_seconds: float = 30) -> Path:
+        """Run `click` (a script that starts a download) and return the file saved into `folder`."""
+        folder.mkdir(parents=True, exist_ok=True)
+        before = set(folder.iterdir())
+        self.call("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(folder))
+        self.evaluate(click)
+        deadline = time.monotonic() + timeout_seconds
+        while time.monotonic() < deadline:
+            done = [path for path in set(folder.iterdir()) - before if not path.name.endswith(".crdownload")]
+            if done:
+                return done[0]
+            time.sleep(0.2)
+        raise RuntimeError(f"no download arrived in {folder} within {timeout_seconds:.0f} s")
+
     def resize(self, width: int, height: int) -> None:
         self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
 

@@ -8,6 +8,7 @@ import argparse
 import shutil
 import sys
 import time
+from datetime import timedelta
 
 from engagement_warehouse.generator.cli import _date as parse_date
 from engagement_warehouse.generator.cli import generate
@@ -33,9 +34,13 @@ def replace_demo_landing(settings: WarehouseSettings) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the whole warehouse end to end on fresh demo data.")
     parser.add_argument("--customers", type=int, default=10_000)
-    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--days", type=int, default=90, help="days of the demo window (default 90)")
+    parser.add_argument("--history-days", type=int, default=90,
+                        help="days the business ran before the window, landed too (default 90): customers who signed up "
+                             "then are active, paying and answering surveys when the window starts, so MAU does not "
+                             "ramp up from zero inside it")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--start-date", type=parse_date, default=parse_date("2026-06-01"))
+    parser.add_argument("--start-date", type=parse_date, default=parse_date("2026-06-01"), help="first day of the window")
     args = parser.parse_args(argv)
     try:
         settings = WarehouseSettings.from_env()
@@ -43,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             print(f"1/3 generating demo data into {settings.landing_dir}", flush=True)
             replace_demo_landing(settings)
-            generate(settings.landing_dir, args.customers, args.days, args.seed, args.start_date, erasure_rate=0.002,
+            generate(settings.landing_dir, args.customers, args.history_days + args.days, args.seed,
+                     args.start_date - timedelta(days=args.history_days), erasure_rate=0.002,
                      progress=lambda m: print(m, flush=True))
             # Fresh data, fresh warehouse: incremental models must not keep rows of an earlier demo.
             settings.warehouse_path.unlink(missing_ok=True)

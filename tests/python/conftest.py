@@ -76,3 +76,14 @@ def materialised_graph(tmp_path_factory) -> Path:
         result = materialize(list(defs.assets), resources=defs.resources, tags=whole_landing_tags())
     assert result.success
     return root
+
+
+@pytest.fixture(scope="session")
+def semantic_manifest(materialised_graph) -> Path:
+    """<project>/target/semantic_manifest.json parsed for the materialised graph's warehouse: what `mf` and the
+    dashboard compile metrics from (it names relations by the warehouse file's name, engagement.duckdb here as
+    in the product), parsed exactly as the README says."""
+    env = {**warehouse_env(materialised_graph, materialised_graph / "landing"), "DBT_PROFILES_DIR": str(PROJECT_ROOT)}
+    parsed = subprocess.run(dbt_command("parse"), cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    assert parsed.returncode == 0, parsed.stdout[-3000:]
+    return PROJECT_ROOT / "target" / "semantic_manifest.json"
