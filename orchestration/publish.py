@@ -10,6 +10,7 @@ failed publish leaves the last copy untouched.
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -21,6 +22,13 @@ from orchestration.stats_assets import statistics_assets
 
 CONSUMER_SCHEMAS = ("marts", "semantic", "reference")
 WIDE_INTEGERS = ("HUGEINT", "UHUGEINT")
+# What a byte copy must not outlive: after any of these changed, the next publish is a fresh file.
+ERASURE_SIGNALS = {("staging", "stg_privacy__erasure_requests"): "count(*), coalesce(sum(hash(customer_key)), 0)",
+                   ("marts", "load_reconciliation"): "coalesce(sum(row_count) filter (where row_disposition = 'erased'), 0)"}
+# The marts a build rewrites a few days at a time (event-day incremental): a publish replaces their changed days.
+DAY_PARTITIONED = {("marts", "fct_events"): "event_date", ("marts", "fct_sessions"): "session_date",
+                   ("marts", "person_daily_activity"): "activity_date", ("marts", "person_daily_segments"): "activity_date"}
+FRESH_COPY_FREE_SHARE = 0.25  # above it a byte copy would carry more dead blocks than it saves
 
 # {(schema, relation): (description, {column: description})}
 Descriptions = dict[tuple[str, str], tuple[str, dict[str, str]]]
@@ -42,46 +50,126 @@ def _text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _connect(path: Path, duckdb_config: dict | None):
+    return duckdb.connect(str(path), config={"storage_compatibility_version": "v1.4.0", "preserve_insertion_order": False,
+                                             **(duckdb_config or {})})
+
+
+def _erasure_fingerprint(build_path: Path) -> str:
+    """The erased customers (count and hash of their keys) and the raw rows erased so far: a publish after
+    either changed starts from a fresh file. Erased rows count too because a customer erased earlier can
+    reach more published rows later (a login linking a device's past anonymous events to them)."""
+    with duckdb.connect() as con:
+        con.execute(f"attach {_text(str(build_path))} as build (read_only)")
+        present = {(schema, name) for schema, name in con.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name = 'build' union "
+            "select schema_name, view_name from duckdb_views() where database_name = 'build'").fetchall()}
+        parts = []
+        for (schema, name), expression in ERASURE_SIGNALS.items():
+            if (schema, name) in present:
+                parts.append(str(con.execute(f"select {expression} from build.{_quoted(schema)}.{_quoted(name)}").fetchone()))
+        return "; ".join(parts) or "none"
+
+
+def _free_share(path: Path) -> float:
+    with duckdb.connect(str(path), read_only=True) as con:
+        _, _, _, total_blocks, _, free_blocks, *_ = con.execute("pragma database_size").fetchone()
+    return free_blocks / max(total_blocks, 1)
+
+
+def _day_fingerprints(con, target: str, day_column: str, projection: str) -> dict[str, str]:
+    """Per day of a partitioned mart in the build: row count and the sum of its rows' hashes."""
+    rows = con.execute(f"select coalesce(cast({_quoted(day_column)} as varchar), 'null'), count(*), sum(hash(source_row)) "
+                       f"from (select {projection} from build.{target}) as source_row group by 1").fetchall()
+    return {day: f"{count}:{total}" for day, count, total in rows}
+
+
+def _read_state(state_path: Path) -> dict | None:
+    try:
+        return json.loads(state_path.read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+
+
 def publish_copy(build_path: Path, published_path: Path, descriptions: Descriptions | None = None,
-                 schemas: tuple[str, ...] = CONSUMER_SCHEMAS, duckdb_config: dict | None = None) -> dict[str, int]:
+                 schemas: tuple[str, ...] = CONSUMER_SCHEMAS, duckdb_config: dict | None = None) -> dict[str, int | str]:
     """Write the consumer schemas of the build warehouse to a new file and rename it over `published_path`.
 
+    The new file is a fresh copy, or — when the last publish left its state beside the file, no customer was
+    erased since, and under a quarter of the last file is free blocks — a byte copy of the last published
+    file in which every table is replaced except the days of the DAY_PARTITIONED marts whose rows did not
+    change (known from the per-day fingerprints of the last publish). A fresh file holds only current rows;
+    the byte copy also keeps, in free blocks, rows that an earlier publish replaced, which readers of that
+    publish could already see — never rows an erasure removed, because an erasure makes the next copy fresh.
     `duckdb_config` (memory_limit, threads, temp_directory) bounds the copy like the build.
-    Returns the published file's size in bytes and the number of tables.
+    Returns the published file's size in bytes, the number of tables, the mode and the days replaced.
     """
     descriptions = descriptions or {}
     published_path.parent.mkdir(parents=True, exist_ok=True)
+    state_path = published_path.with_name(f"{published_path.name}.publish-state.json")
     temporary = published_path.with_name(f".{published_path.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
+    erased = _erasure_fingerprint(build_path)
+    previous = _read_state(state_path) if published_path.exists() else None
+    incremental = (previous is not None and previous.get("erased") == erased
+                   and _free_share(published_path) <= FRESH_COPY_FREE_SHARE)
+    state = {"erased": erased, "days": {}}
+    days_replaced = 0
     try:
-        config = {"storage_compatibility_version": "v1.4.0", "preserve_insertion_order": False, **(duckdb_config or {})}
-        with duckdb.connect(str(temporary), config=config) as con:
+        if incremental:
+            shutil.copyfile(published_path, temporary)
+        with _connect(temporary, duckdb_config) as con:
             con.execute(f"attach {_text(str(build_path))} as build (read_only)")
+            listed = ", ".join(_text(s) for s in schemas)
             relations = con.execute(
                 "select schema_name, table_name from duckdb_tables() where database_name = 'build' and schema_name in "
-                f"({', '.join(_text(s) for s in schemas)}) union select schema_name, view_name from duckdb_views() "
-                f"where database_name = 'build' and schema_name in ({', '.join(_text(s) for s in schemas)}) order by all"
-            ).fetchall()
+                f"({listed}) union select schema_name, view_name from duckdb_views() "
+                f"where database_name = 'build' and schema_name in ({listed}) order by all").fetchall()
+            published_tables = {(schema, name): columns for schema, name, columns in con.execute(
+                "select schema_name, table_name, list(column_name || ' ' || data_type order by column_index) "
+                "from duckdb_columns() where database_name = current_database() group by all").fetchall()}
             for schema, name in relations:
                 columns = con.execute("select column_name, data_type from duckdb_columns() where database_name = 'build' "
                                       "and schema_name = ? and table_name = ? order by column_index", [schema, name]).fetchall()
                 projection = ", ".join(f"cast({_quoted(c)} as bigint) as {_quoted(c)}" if t in WIDE_INTEGERS else _quoted(c)
                                        for c, t in columns)
+                published_columns = [f"{c} {'BIGINT' if t in WIDE_INTEGERS else t}" for c, t in columns]
                 target = f"{_quoted(schema)}.{_quoted(name)}"
                 con.execute(f"create schema if not exists {_quoted(schema)}")
-                con.execute(f"create table {target} as select {projection} from build.{target}")
+                day_column = DAY_PARTITIONED.get((schema, name))
+                if day_column:
+                    fingerprints = state["days"][f"{schema}.{name}"] = _day_fingerprints(con, target, day_column, projection)
+                if (incremental and day_column and published_tables.get((schema, name)) == published_columns
+                        and f"{schema}.{name}" in previous["days"]):
+                    before = previous["days"][f"{schema}.{name}"]
+                    changed = sorted(day for day in fingerprints.keys() | before.keys() if fingerprints.get(day) != before.get(day))
+                    if changed:
+                        day = f"coalesce(cast({_quoted(day_column)} as varchar), 'null')"
+                        days = ", ".join(_text(d) for d in changed)
+                        con.execute(f"delete from {target} where {day} in ({days})")
+                        con.execute(f"insert into {target} select {projection} from build.{target} where {day} in ({days})")
+                    days_replaced += len(changed)
+                else:
+                    con.execute(f"drop table if exists {target}")
+                    con.execute(f"create table {target} as select {projection} from build.{target}")
                 table_text, column_texts = descriptions.get((schema, name), ("", {}))
                 if table_text:
                     con.execute(f"comment on table {target} is {_text(table_text)}")
                 for column, _ in columns:
                     if column_texts.get(column):
                         con.execute(f"comment on column {target}.{_quoted(column)} is {_text(column_texts[column])}")
+            for schema, name in published_tables.keys() - set(relations):
+                con.execute(f"drop table {_quoted(schema)}.{_quoted(name)}")
             con.execute("detach build")
             con.execute("checkpoint")
         os.replace(temporary, published_path)
+        # Written after the file it describes: a stale state only makes the next publish replace more days.
+        state_path.with_suffix(".tmp").write_text(json.dumps(state))
+        os.replace(state_path.with_suffix(".tmp"), state_path)
     finally:
         temporary.unlink(missing_ok=True)
-    return {"size_bytes": published_path.stat().st_size, "tables": len(relations)}
+    return {"size_bytes": published_path.stat().st_size, "tables": len(relations),
+            "mode": "incremental" if incremental else "fresh", "days_replaced": days_replaced}
 
 
 @asset(pool=WAREHOUSE_POOL, deps=[warehouse_dbt_models, event_dbt_models, engagement_dbt_marts, *statistics_assets, statistics_dbt_marts],
@@ -93,5 +181,6 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
     published = publish_copy(settings.warehouse_path, settings.published_path, manifest_descriptions(dbt_project().manifest_path),
                              duckdb_config={"memory_limit": settings.memory_limit, "threads": settings.threads,
                                             "temp_directory": str(settings.duckdb_temp_dir)})
-    context.log.info(f"published {published['tables']} tables to {settings.published_path} ({published['size_bytes'] / 1e6:.1f} MB)")
+    context.log.info(f"published {published['tables']} tables to {settings.published_path} ({published['size_bytes'] / 1e6:.1f} MB, "
+                     f"{published['mode']} copy, {published['days_replaced']} days of day-partitioned marts replaced)")
     return MaterializeResult(metadata={"path": str(settings.published_path), **published})

@@ -74,6 +74,71 @@ def test_publish_replaces_the_copy_while_a_reader_holds_the_old_one(tmp_path):
     assert not list(published.parent.glob(".*.tmp"))
 
 
+def published_rows_differ(one: Path, other: Path) -> dict[str, tuple[int, int]]:
+    """Per table of either file: rows only in the first and only in the second (as multisets), where any differ."""
+    with duckdb.connect() as con:
+        con.execute(f"attach '{one}' as one (read_only); attach '{other}' as other (read_only)")
+        tables = {f"{schema}.{name}" for (schema, name) in con.execute(
+            "select schema_name, table_name from duckdb_tables() where database_name in ('one', 'other')").fetchall()}
+        differ = {}
+        for table in sorted(tables):
+            try:
+                counts = tuple(con.execute(f"select count(*) from (select * from {a}.{table} except all select * from {b}.{table})")
+                               .fetchone()[0] for a, b in (("one", "other"), ("other", "one")))
+            except duckdb.CatalogException:
+                counts = (-1, -1)
+            if counts != (0, 0):
+                differ[table] = counts
+        return differ
+
+
+def test_a_republish_replaces_only_the_changed_days_and_equals_a_fresh_copy(tmp_path):
+    build, published = tmp_path / "build.duckdb", tmp_path / "pub" / "engagement.duckdb"
+    with duckdb.connect(str(build)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.fct_events as select i as event_id, date '2026-06-01' + cast(i % 5 as integer) as event_date, "
+                    "'p' || (i % 7) as person_key, cast(i as hugeint) * 2 as amount from range(1000) as t(i)")
+        con.execute("create table marts.engagement_daily as select 1 as dau")
+        con.execute("create table marts.retired as select 1 as x")
+    assert publish_copy(build, published)["mode"] == "fresh"
+    with duckdb.connect(str(build)) as con:
+        con.execute("update marts.fct_events set person_key = 'stitched' where event_id = 3")  # a row of 2026-06-04
+        con.execute("delete from marts.fct_events where event_date = date '2026-06-05'")
+        con.execute("insert into marts.fct_events select 5000 + i, date '2026-06-06', 'new', i from range(10) as t(i)")
+        con.execute("update marts.engagement_daily set dau = 2")
+        con.execute("drop table marts.retired")
+    again = publish_copy(build, published)
+    assert (again["mode"], again["days_replaced"]) == ("incremental", 3)  # 06-04 changed, 06-05 gone, 06-06 new
+    fresh = tmp_path / "fresh" / "engagement.duckdb"
+    assert publish_copy(build, fresh)["mode"] == "fresh"
+    assert published_rows_differ(published, fresh) == {}
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute("select data_type from duckdb_columns() where column_name = 'amount'").fetchone() == ("BIGINT",)
+
+
+def test_an_erasure_makes_the_next_publish_a_fresh_file(tmp_path):
+    build, published = tmp_path / "build.duckdb", tmp_path / "pub" / "engagement.duckdb"
+    with duckdb.connect(str(build)) as con:
+        con.execute("create schema marts; create schema staging")
+        con.execute("create table staging.requests (customer_key varchar)")
+        con.execute("create view staging.stg_privacy__erasure_requests as select * from staging.requests")
+        con.execute("create table marts.fct_events as select i as event_id, date '2026-06-01' + cast(i % 3 as integer) as event_date, "
+                    "'customer-' || (i % 10) as person_key from range(3000) as t(i)")
+    assert publish_copy(build, published)["mode"] == "fresh"
+    with duckdb.connect(str(build)) as con:
+        con.execute("insert into staging.requests values ('customer-4')")
+        con.execute("delete from marts.fct_events where person_key = 'customer-4'")
+    erased = publish_copy(build, published)
+    # A byte copy would keep the deleted rows in free blocks; a fresh file has none.
+    assert erased["mode"] == "fresh"
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute("pragma database_size").fetchone()[5] == 0
+        assert con.execute("select count(*) from marts.fct_events where person_key = 'customer-4'").fetchone() == (0,)
+    assert publish_copy(build, published)["mode"] == "incremental"
+    published.with_name(published.name + ".publish-state.json").unlink()
+    assert publish_copy(build, published)["mode"] == "fresh"  # no state of the last publish: nothing to compare with
+
+
 def test_whole_graph_materialises_and_publishes_a_file_duckdb_1_4_opens(materialised_graph):
     published = materialised_graph / "published" / "engagement.duckdb"
     with duckdb.connect(str(published), read_only=True) as con:
