@@ -38,3 +38,59 @@
         )
     {%- endif -%}
 {%- endmacro %}
+
+{#- Query: the anonymous ids whose events incremental event models stitch again whatever their date: first identified
+    on or after `from_date` (retroactive stitching of their earlier events) or once used by a since-erased customer.
+    `identity`: int_identity_map or a CTE over it. -#}
+{% macro restitched_anonymous_ids(identity, from_date) -%}
+    select anonymous_id from {{ identity }}
+    where cast(first_identified_at as date) >= {{ from_date }} or had_erased_customer
+{%- endmacro %}
+
+{#- Query: one row per person with events an incremental event model reprocesses — of the window's dates (from
+    `engagement_lookback_days` before the partition start or `newest_loaded_date`, the model's newest date), of
+    re-stitched anonymous ids, or of load files staged in this run — and the earliest of them. Chosen on the events'
+    own columns: a condition on the joined identity map would join every event first. `events`: fct_events or a CTE
+    over it. -#}
+{% macro changed_persons(events, newest_loaded_date) -%}
+    {%- set from_date = dbt.dateadd('day', -var('engagement_lookback_days'), reprocess_start_date(newest_loaded_date)) -%}
+    select {{ events }}.person_key, min({{ events }}.event_at) as earliest_changed_at
+    from {{ events }}
+    where (
+            {{ events }}.event_date >= {{ from_date }}
+            {{ before_reprocess_end(events ~ '.event_date') }}
+        )
+        or {{ events }}.anonymous_id in ({{ restitched_anonymous_ids(ref('int_identity_map'), from_date) }})
+        or {{ events }}.event_id in (
+            select event_id from {{ ref('stg_app__events') }}
+            where {{ is_from_new_load_file('load_id') }}
+        )
+    group by {{ events }}.person_key
+{%- endmacro %}
+
+{#- Query: for each person of `changed_persons` (the CTE of the query above), the time their sessions are
+    recomputed from: the start of the first session the change can touch, or the change itself. A session ending more
+    than the timeout before the earliest change cannot be touched by it. `sessions`: fct_sessions as it is. -#}
+{% macro session_recompute_start(changed_persons, sessions) -%}
+    select
+        {{ changed_persons }}.person_key,
+        min(
+            case
+                when sessions.session_start < {{ changed_persons }}.earliest_changed_at then sessions.session_start
+                else {{ changed_persons }}.earliest_changed_at
+            end
+        ) as from_at
+    from {{ changed_persons }}
+    left join {{ sessions }} as sessions
+        on {{ changed_persons }}.person_key = sessions.person_key
+        and sessions.session_end >= {{ dbt.dateadd('minute', -var('session_timeout_minutes'), changed_persons ~ '.earliest_changed_at') }}
+    group by {{ changed_persons }}.person_key
+{%- endmacro %}
+
+{#- Post-hook of the person-grain event marts: drops the rows of anonymous ids stitched to a customer since (their
+    events now belong to the customer) and of erased customers. -#}
+{% macro delete_vanished_persons() -%}
+    delete from {{ this }}
+    where person_key in (select anonymous_id from {{ ref('int_identity_map') }} where customer_key is not null)
+        or {{ is_erased('person_key') }}
+{%- endmacro %}

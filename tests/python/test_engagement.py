@@ -17,7 +17,7 @@ from orchestration.landing import landing_preflight
 from orchestration.partitions import RANGE_END_TAG, RANGE_START_TAG
 from orchestration.resources import WarehouseResource
 
-ENGAGEMENT_MARTS = ("fct_events", "fct_sessions", "person_daily_activity", "engagement_daily",
+ENGAGEMENT_MARTS = ("fct_events", "fct_sessions", "person_daily_activity", "person_daily_segments", "engagement_daily",
                     "retention_cohorts", "funnel_monthly")
 BUILD_ENGAGEMENT = ("build", "--select", "+path:models/marts/engagement", "--resource-type", "seed", "--resource-type", "model")
 

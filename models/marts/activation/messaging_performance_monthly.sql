@@ -2,7 +2,7 @@
 -- the delivery funnel, its rates, and order revenue attributed to clicks.
 with
 
-messages as (
+messages as {{ not_materialized() }} (
     select * from {{ ref('stg_marketing__messages') }}
 ),
 

@@ -2,7 +2,7 @@
 -- frequency, social engagement and referral traffic.
 with
 
-person_days as (
+person_days as {{ not_materialized() }} (
     select * from {{ ref('person_daily_activity') }}
 ),
 

@@ -33,6 +33,19 @@ event_types as (
 , reprocess_from as (
     select {{ dbt.dateadd('day', -var('engagement_lookback_days'), reprocess_start_date('(select max(event_date) from ' ~ this ~ ')')) }} as from_date
 )
+
+-- Chosen on the events' own columns before the join: a condition on the joined map would join every staged event first.
+, events_to_stitch as (
+    select events.*
+    from events
+    cross join reprocess_from
+    where (
+            cast(events.event_at as date) >= reprocess_from.from_date
+            {{ before_reprocess_end('cast(events.event_at as date)') }}
+        )
+        or events.anonymous_id in ({{ restitched_anonymous_ids('identity', '(select from_date from reprocess_from)') }})
+        or {{ is_from_new_load_file('events.load_id') }}
+)
 {% endif %}
 
 select
@@ -62,18 +75,6 @@ select
     events.platform,
     events.device_type,
     events.country
-from events
+from {{ 'events_to_stitch' if is_incremental() else 'events' }} as events
 inner join identity on events.anonymous_id = identity.anonymous_id
 inner join event_types on events.event_type = event_types.event_type
-{% if is_incremental() %}
-cross join reprocess_from
-where (
-        (
-            cast(events.event_at as date) >= reprocess_from.from_date
-            {{ before_reprocess_end('cast(events.event_at as date)') }}
-        )
-        or cast(identity.first_identified_at as date) >= reprocess_from.from_date
-        or identity.had_erased_customer
-        or {{ is_from_new_load_file('events.load_id') }}
-    )
-{% endif %}

@@ -4,7 +4,7 @@
         incremental_strategy='replace_person_tail',
         unique_key='person_key',
         on_schema_change='fail',
-        post_hook="delete from {{ this }} where person_key in (select anonymous_id from {{ ref('int_identity_map') }} where customer_key is not null) or {{ is_erased('person_key') }}"
+        post_hook="{{ delete_vanished_persons() }}"
     )
 }}
 -- Read only by incremental runs (load files staged in this run), declared for the parse: {{ source('landing', 'load_files') }}, {{ ref('stg_app__events') }}
@@ -16,7 +16,7 @@
 -- since been stitched to a customer and of erased customers.
 with
 
-events as (
+events as {{ not_materialized() }} (
     select * from {{ ref('fct_events') }}
 ),
 
@@ -25,52 +25,12 @@ channel_rules as (
 ),
 
 {% if is_incremental() %}
-identity as (
-    select * from {{ ref('int_identity_map') }}
-),
-
-reprocess_from as (
-    select {{ dbt.dateadd('day', -var('engagement_lookback_days'), reprocess_start_date('(select cast(max(session_start) as date) from ' ~ this ~ ')')) }} as from_date
-),
-
--- Events of load files staged in this run, whatever their date.
-new_load_file_events as (
-    select event_id from {{ ref('stg_app__events') }}
-    where {{ is_from_new_load_file('load_id') }}
-),
-
 changed_persons as (
-    select events.person_key, min(events.event_at) as earliest_changed_at
-    from events
-    cross join reprocess_from
-    left join identity on events.anonymous_id = identity.anonymous_id
-    where (
-            (
-                events.event_date >= reprocess_from.from_date
-                {{ before_reprocess_end('events.event_date') }}
-            )
-            or cast(identity.first_identified_at as date) >= reprocess_from.from_date
-            or identity.had_erased_customer
-            or events.event_id in (select event_id from new_load_file_events)
-        )
-    group by events.person_key
+    {{ changed_persons('events', '(select cast(max(session_start) as date) from ' ~ this ~ ')') }}
 ),
 
--- A session ending more than the timeout before the earliest change cannot be touched by it.
 recompute_from as (
-    select
-        changed_persons.person_key,
-        min(
-            case
-                when existing.session_start < changed_persons.earliest_changed_at then existing.session_start
-                else changed_persons.earliest_changed_at
-            end
-        ) as from_at
-    from changed_persons
-    left join {{ this }} as existing
-        on changed_persons.person_key = existing.person_key
-        and existing.session_end >= {{ dbt.dateadd('minute', -var('session_timeout_minutes'), 'changed_persons.earliest_changed_at') }}
-    group by changed_persons.person_key
+    {{ session_recompute_start('changed_persons', this) }}
 ),
 
 scoped_events as (

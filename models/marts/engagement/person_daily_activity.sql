@@ -1,13 +1,63 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='replace_person_tail',
+        tail_column='activity_date',
+        unique_key='person_key',
+        on_schema_change='fail',
+        post_hook="{{ delete_vanished_persons() }}"
+    )
+}}
+-- Read only by incremental runs, declared for the parse: {{ source('landing', 'load_files') }}, {{ ref('stg_app__events') }}, {{ ref('int_identity_map') }}
+
 -- One row per person and day with at least one event: activity, sessions started and engaged time.
+-- Incremental: the persons whose events the run reprocessed (fct_sessions' rule) get their days recomputed from
+-- the first day of a session those events can touch; the strategy replaces their days from there on.
 with
 
-events as (
+events as {{ not_materialized() }} (
     select * from {{ ref('fct_events') }}
 ),
 
-sessions as (
+sessions as {{ not_materialized() }} (
     select * from {{ ref('fct_sessions') }}
 ),
+
+{% if is_incremental() %}
+changed_persons as (
+    {{ changed_persons('events', '(select max(activity_date) from ' ~ this ~ ')') }}
+),
+
+-- A person's days change from the day the first session the change can touch started (fct_sessions' rule).
+recompute_from as (
+    select person_key, cast(from_at as date) as from_date
+    from ({{ session_recompute_start('changed_persons', 'sessions') }}) session_starts
+),
+
+scoped_events as (
+    select events.*
+    from events
+    inner join recompute_from
+        on events.person_key = recompute_from.person_key
+        and events.event_date >= recompute_from.from_date
+),
+
+scoped_sessions as (
+    select sessions.*
+    from sessions
+    inner join recompute_from
+        on sessions.person_key = recompute_from.person_key
+        and sessions.session_date >= recompute_from.from_date
+),
+{% else %}
+scoped_events as (
+    select * from events
+),
+
+scoped_sessions as (
+    select * from sessions
+),
+{% endif %}
 
 event_days as (
     select
@@ -21,7 +71,7 @@ event_days as (
         count(case when is_conversion then 1 end) as conversions,
         -- Decimal, so the sum does not depend on the order rows are added in (incremental = full refresh).
         sum(cast(engagement_weight as decimal(18, 4))) as engagement_points
-    from events
+    from scoped_events
     group by person_key, event_date
 ),
 
@@ -32,7 +82,7 @@ session_days as (
         count(*) as sessions,
         count(case when is_engaged then 1 end) as engaged_sessions,
         sum(engaged_seconds) as engaged_seconds
-    from sessions
+    from scoped_sessions
     group by person_key, session_date
 )
 

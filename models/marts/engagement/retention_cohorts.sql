@@ -6,7 +6,7 @@ customers as (
     select * from {{ ref('stg_app__customers') }}
 ),
 
-person_days as (
+person_days as {{ not_materialized() }} (
     select * from {{ ref('person_daily_activity') }}
 ),
 
