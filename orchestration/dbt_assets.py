@@ -22,15 +22,20 @@ from orchestration.partitions import event_days, partition_window_environment, r
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_project
 
 
+UNIT_TESTS_EXCLUDED = ("--exclude-resource-type", "unit_test")
+
+
 def dbt_build_args(warehouse: WarehouseResource) -> list[str]:
     """`dbt build` arguments: --full-refresh when the preflight found a staged load file rewritten or removed
     (staging re-reads the landing folder, and every incremental model after it); the injected-fault check
-    only where the generator left its manifest."""
+    only where the generator left its manifest. Without unit tests: they check the models' logic on fixed
+    inputs, not the data, so they run where code changes (`make test`, a plain `dbt build`), not in each refresh."""
     settings = warehouse.settings()
     with settings.connect() as con:
         full_refresh = staging_needs_full_refresh(con)
     vars_ = {} if (settings.landing_dir / "_generator" / "injected_faults.parquet").exists() else {"verify_injected_faults": False}
-    return ["build", *(["--full-refresh"] if full_refresh else []), *(["--vars", json.dumps(vars_)] if vars_ else [])]
+    return ["build", *UNIT_TESTS_EXCLUDED, *(["--full-refresh"] if full_refresh else []),
+            *(["--vars", json.dumps(vars_)] if vars_ else [])]
 
 
 @contextmanager

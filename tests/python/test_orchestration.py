@@ -11,8 +11,8 @@ import duckdb
 from dagster import AssetKey, materialize
 
 from conftest import warehouse_env
-from engagement_warehouse.settings import PROJECT_ROOT
-from orchestration.dbt_assets import dbt_build_args
+from engagement_warehouse.settings import PROJECT_ROOT, dbt_command
+from orchestration.dbt_assets import UNIT_TESTS_EXCLUDED, dbt_build_args
 from orchestration.definitions import defs
 from orchestration.resources import WarehouseResource
 from engagement_warehouse.statistics.fitting import FitError
@@ -45,17 +45,17 @@ def test_dbt_steps_skip_the_fault_check_without_a_manifest_and_refresh_fully_aft
     monkeypatch.setenv("EW_WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))
     monkeypatch.setenv("EW_DUCKDB_TEMP_DIR", str(tmp_path / "tmp"))
     warehouse = WarehouseResource()
-    assert dbt_build_args(warehouse) == ["build", "--vars", '{"verify_injected_faults": false}']
+    assert dbt_build_args(warehouse) == ["build", *UNIT_TESTS_EXCLUDED, "--vars", '{"verify_injected_faults": false}']
     (tmp_path / "landing" / "_generator").mkdir(parents=True)
     (tmp_path / "landing" / "_generator" / "injected_faults.parquet").touch()
     with warehouse.settings().connect() as con:
         con.execute("create schema landing; create table landing.load_files as "
                     "select 'events' as table_name, 'a.parquet' as load_id, 'staged' as staging_change")
-    assert dbt_build_args(warehouse) == ["build"]
+    assert dbt_build_args(warehouse) == ["build", *UNIT_TESTS_EXCLUDED]
     for change in ("rewritten", "removed"):
         with warehouse.settings().connect() as con:
             con.execute(f"update landing.load_files set staging_change = '{change}'")
-        assert dbt_build_args(warehouse) == ["build", "--full-refresh"]
+        assert dbt_build_args(warehouse) == ["build", *UNIT_TESTS_EXCLUDED, "--full-refresh"]
 
 
 def test_publish_replaces_the_copy_while_a_reader_holds_the_old_one(tmp_path):
@@ -145,6 +145,19 @@ def test_whole_graph_materialises_and_publishes_a_file_duckdb_1_4_opens(material
         events = con.execute("select count(*) from marts.fct_events").fetchone()[0]
     assert events > 0
     assert _count_with_duckdb_1_4(published, "marts.fct_events") == ("1.4.4", events)
+
+
+def test_every_dbt_unit_test_passes_where_refreshes_skip_them(materialised_graph):
+    """Refreshes run `dbt build` without unit tests (logic on fixed inputs, not data): this runs all of them, on
+    the warehouse the whole graph built, so the models' logic is still checked on every `make test`."""
+    env = warehouse_env(materialised_graph, materialised_graph / "landing")
+    target = materialised_graph / "target_unit_tests"
+    result = subprocess.run(dbt_command("test", "--select", "test_type:unit", target_path=target),
+                            env=env, capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert result.returncode == 0, result.stdout[-3000:]
+    manifest = json.loads((target / "manifest.json").read_text())
+    ran = json.loads((target / "run_results.json").read_text())["results"]
+    assert {r["unique_id"] for r in ran if r["status"] == "pass"} == set(manifest["unit_tests"]) != set()
 
 
 def test_statistics_reach_the_published_marts(materialised_graph):
