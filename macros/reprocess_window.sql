@@ -47,24 +47,33 @@
     where cast(first_identified_at as date) >= {{ from_date }} or had_erased_customer
 {%- endmacro %}
 
-{#- Query: one row per person with events an incremental event model reprocesses — of the window's dates (from
-    `engagement_lookback_days` before the partition start or `newest_loaded_date`, the model's newest date), of
-    re-stitched anonymous ids, or of load files staged in this run — and the earliest of them. Chosen on the events'
-    own columns: a condition on the joined identity map would join every event first. `events`: fct_events or a CTE
-    over it. -#}
+{#- The first event date an incremental event model reprocesses: `engagement_lookback_days` (late events) before the
+    partition start, or before `newest_loaded_date` (the model's newest date) in a run without a partition. -#}
+{% macro reprocess_from_date(newest_loaded_date) -%}
+    {{ dbt.dateadd('day', -var('engagement_lookback_days'), reprocess_start_date(newest_loaded_date)) }}
+{%- endmacro %}
+
+{#- SQL condition, on an event's own columns: the incremental event models reprocess it — its date is in the window
+    (from `from_date` up to the partition end), its anonymous id is re-stitched, or it comes from a load file staged in
+    this run (`from_new_load_file`, a condition). On the events' own columns because a condition on the joined
+    identity map would join every event first. -#}
+{% macro is_reprocessed_event(event_date, anonymous_id, from_new_load_file, from_date) -%}
+    (
+        ({{ event_date }} >= {{ from_date }} {{ before_reprocess_end(event_date) }})
+        or {{ anonymous_id }} in ({{ restitched_anonymous_ids(ref('int_identity_map'), from_date) }})
+        or {{ from_new_load_file }}
+    )
+{%- endmacro %}
+
+{#- Query: one row per person with events an incremental event model reprocesses (is_reprocessed_event) and the
+    earliest of them. `events`: fct_events or a CTE over it; `newest_loaded_date`: the model's newest date. -#}
 {% macro changed_persons(events, newest_loaded_date) -%}
-    {%- set from_date = dbt.dateadd('day', -var('engagement_lookback_days'), reprocess_start_date(newest_loaded_date)) -%}
     select {{ events }}.person_key, min({{ events }}.event_at) as earliest_changed_at
     from {{ events }}
-    where (
-            {{ events }}.event_date >= {{ from_date }}
-            {{ before_reprocess_end(events ~ '.event_date') }}
-        )
-        or {{ events }}.anonymous_id in ({{ restitched_anonymous_ids(ref('int_identity_map'), from_date) }})
-        or {{ events }}.event_id in (
-            select event_id from {{ ref('stg_app__events') }}
-            where {{ is_from_new_load_file('load_id') }}
-        )
+    where {{ is_reprocessed_event(
+        events ~ '.event_date', events ~ '.anonymous_id',
+        events ~ '.event_id in (select event_id from ' ~ ref('stg_app__events') ~ ' where ' ~ is_from_new_load_file('load_id') ~ ')',
+        reprocess_from_date(newest_loaded_date)) }}
     group by {{ events }}.person_key
 {%- endmacro %}
 

@@ -33,16 +33,12 @@ mapped_before as (
     select * from {{ this }}
 ),
 
-reprocess_from as (
-    select {{ dbt.dateadd('day', -var('engagement_lookback_days'), reprocess_start_date('(select cast(max(last_seen_at) as date) from ' ~ this ~ ')')) }} as from_date
-),
-
+-- From the window's first date on, without its end: a merge must see an id's newer events too.
 new_events as (
-    select events.anonymous_id, events.customer_key, events.event_at, events.event_id
+    select anonymous_id, customer_key, event_at, event_id
     from events
-    cross join reprocess_from
-    where cast(events.event_at as date) >= reprocess_from.from_date
-        or {{ is_from_new_load_file('events.load_id') }}
+    where cast(event_at as date) >= {{ reprocess_from_date('(select cast(max(last_seen_at) as date) from ' ~ this ~ ')') }}
+        or {{ is_from_new_load_file('load_id') }}
 ),
 
 remapped_ids as (

@@ -10,7 +10,7 @@
 -- Read only by incremental runs (load files staged in this run), declared for the parse: {{ source('landing', 'load_files') }}
 
 -- One row per staged event: deduplicated (in staging), stitched to a person, with its taxonomy.
--- Incremental: reprocesses the last `engagement_lookback_days` of event dates (late events) and
+-- Incremental (macro is_reprocessed_event): reprocesses the last `engagement_lookback_days` of event dates (late events) and
 -- every event of an anonymous id first identified in that window (retroactive stitching) or once
 -- used by a since-erased customer; a partitioned run counts the window from its partition start and
 -- stops at its end. Every event of a load file staged in this run is taken too, whatever its date (a late
@@ -30,21 +30,12 @@ event_types as (
 )
 
 {% if is_incremental() %}
-, reprocess_from as (
-    select {{ dbt.dateadd('day', -var('engagement_lookback_days'), reprocess_start_date('(select max(event_date) from ' ~ this ~ ')')) }} as from_date
-)
-
--- Chosen on the events' own columns before the join: a condition on the joined map would join every staged event first.
 , events_to_stitch as (
-    select events.*
+    select *
     from events
-    cross join reprocess_from
-    where (
-            cast(events.event_at as date) >= reprocess_from.from_date
-            {{ before_reprocess_end('cast(events.event_at as date)') }}
-        )
-        or events.anonymous_id in ({{ restitched_anonymous_ids('identity', '(select from_date from reprocess_from)') }})
-        or {{ is_from_new_load_file('events.load_id') }}
+    where {{ is_reprocessed_event(
+        'cast(event_at as date)', 'anonymous_id', is_from_new_load_file('load_id'),
+        reprocess_from_date('(select max(event_date) from ' ~ this ~ ')')) }}
 )
 {% endif %}
 

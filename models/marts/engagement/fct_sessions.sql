@@ -33,7 +33,7 @@ recompute_from as (
     {{ session_recompute_start('changed_persons', this) }}
 ),
 
-scoped_events as (
+scoped_events as {{ not_materialized() }} (
     select events.*
     from events
     inner join recompute_from
@@ -41,13 +41,14 @@ scoped_events as (
         and events.event_at >= recompute_from.from_at
 ),
 {% else %}
-scoped_events as (
+scoped_events as {{ not_materialized() }} (
     select * from events
 ),
 {% endif %}
 
--- Two passes sorted the same way, over only the columns sessions need: the gap to the previous
--- event marks session starts; running maxima carry each event's session start and latest meeting.
+-- Two passes sorted the same way, over only the columns that cut and measure sessions: a window sorts (and at
+-- 100M+ rows spills) every column it carries, so the landing attributes are joined back from each session's first
+-- event afterwards.
 gaps as (
     select
         person_key,
@@ -61,14 +62,6 @@ gaps as (
         is_content_view,
         is_conversion,
         ping_bucket,
-        page,
-        referrer,
-        utm_source,
-        utm_medium,
-        utm_campaign,
-        platform,
-        device_type,
-        country,
         lag(event_at) over (partition by person_key order by event_at, event_id) as previous_event_at
     from scoped_events
 ),
@@ -122,10 +115,8 @@ sessions as (
         count(case when is_social then 1 end) as social_actions,
         count(case when is_content_view then 1 end) as content_views,
         count(case when is_conversion then 1 end) as conversions,
-        -- Landing attributes: those of the session's first event (the only start row of the group).
-        {%- for column in ['page', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'platform', 'device_type', 'country'] %}
-        max(case when is_session_start then {{ column }} end) as landing_{{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        -- The session's first event (the only start row of the group): its attributes are the landing ones.
+        max(case when is_session_start then event_id end) as landing_event_id
     from in_session
     group by person_key, session_start
 ),
@@ -140,9 +131,13 @@ landed_sessions as (
         end as referrer_domain
     from (
         select
-            *,
-            {{ dbt.split_part(dbt.split_part('landing_referrer', "'//'", 2), "'/'", 1) }} as referrer_host
+            sessions.*,
+            {%- for column in ['page', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign', 'platform', 'device_type', 'country'] %}
+            landing_events.{{ column }} as landing_{{ column }},
+            {%- endfor %}
+            {{ dbt.split_part(dbt.split_part('landing_events.referrer', "'//'", 2), "'/'", 1) }} as referrer_host
         from sessions
+        inner join scoped_events as landing_events on sessions.landing_event_id = landing_events.event_id
     ) with_host
 ),
 
