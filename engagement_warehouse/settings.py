@@ -36,6 +36,9 @@ RAW_TABLES = (
 # Requests to erase a customer (one row per request); read by dbt like the raw tables, not faulted.
 PRIVACY_TABLES = ("erasure_requests",)
 LANDING_TABLES = RAW_TABLES + PRIVACY_TABLES
+# The activation audiences (dbt models in models/marts/activation): exported for messaging tools, shown on the dashboard.
+AUDIENCES = ("audience_trial_without_key_action", "audience_high_value_at_risk", "audience_promoters_to_ask",
+             "audience_detractors_follow_up", "audience_dormant_paying")
 
 
 class SettingsError(ValueError):

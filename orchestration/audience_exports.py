@@ -7,10 +7,8 @@ from datetime import datetime, timezone
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
+from engagement_warehouse.settings import AUDIENCES
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_project
-
-AUDIENCES = ("audience_trial_without_key_action", "audience_high_value_at_risk", "audience_promoters_to_ask",
-             "audience_detractors_follow_up", "audience_dormant_paying")
 
 
 def _rules() -> dict[str, str]:

@@ -17,11 +17,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from engagement_warehouse.settings import AUDIENCES
 from engagement_warehouse.semantic_layer import Question, SemanticLayer, sql_literal
 from engagement_warehouse.statistics.surveys import SMALL_SAMPLE, nps_interval
-
-AUDIENCES = ("audience_trial_without_key_action", "audience_high_value_at_risk", "audience_promoters_to_ask",
-             "audience_detractors_follow_up", "audience_dormant_paying")
 
 FUNNEL_STEPS = ("visitors", "signups", "trials", "paying_customers")
 

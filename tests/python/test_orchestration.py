@@ -11,13 +11,12 @@ import duckdb
 from dagster import AssetKey, materialize
 
 from conftest import warehouse_env
-from engagement_warehouse.settings import PROJECT_ROOT, dbt_command
+from engagement_warehouse.settings import AUDIENCES, PROJECT_ROOT, dbt_command
 from orchestration.dbt_assets import UNIT_TESTS_EXCLUDED, dbt_build_args
 from orchestration.definitions import defs
 from orchestration.resources import WarehouseResource
 from engagement_warehouse.statistics.fitting import FitError
 from orchestration import stats_assets
-from orchestration.audience_exports import AUDIENCES
 from orchestration.publish import publish_copy
 
 
@@ -175,6 +174,12 @@ def test_statistics_reach_the_published_marts(materialised_graph):
     assert respondents == latest_answers > 0
     assert fitted >= 1
     assert customers[0] == customers[1] == customers[2] > 0
+
+
+def test_the_audience_list_is_the_activation_audience_models():
+    """One list of audiences (settings.AUDIENCES) for the exports and the dashboard: exactly the dbt models."""
+    models = {path.stem for path in (PROJECT_ROOT / "models" / "marts" / "activation").glob("audience_*.sql")}
+    assert set(AUDIENCES) == models and len(AUDIENCES) == len(models)
 
 
 def test_every_audience_is_exported_with_a_manifest(materialised_graph):
