@@ -53,16 +53,25 @@
     {{ dbt.dateadd('day', -var('engagement_lookback_days'), reprocess_start_date(newest_loaded_date)) }}
 {%- endmacro %}
 
-{#- SQL condition, on an event's own columns: the incremental event models reprocess it — its date is in the window
-    (from `from_date` up to the partition end), its anonymous id is re-stitched, or it comes from a load file staged in
-    this run (`from_new_load_file`, a condition). On the events' own columns because a condition on the joined
-    identity map would join every event first. -#}
-{% macro is_reprocessed_event(event_date, anonymous_id, from_new_load_file, from_date) -%}
-    (
-        ({{ event_date }} >= {{ from_date }} {{ before_reprocess_end(event_date) }})
-        or {{ anonymous_id }} in ({{ restitched_anonymous_ids(ref('int_identity_map'), from_date) }})
-        or {{ from_new_load_file }}
-    )
+{#- SQL condition: `day_or_time` (an event's date, or its time: a timestamp column compared with the date) is in the
+    reprocessing window, from `from_date` up to the partition end. Compare a column as it is stored: a scan prunes row
+    groups on `event_at >= <date>`, never on `cast(event_at as date) >= <date>` (at L 0.7 s against 12.1 s). -#}
+{% macro is_in_reprocess_window(day_or_time, from_date) -%}
+    ({{ day_or_time }} >= {{ from_date }} {{ before_reprocess_end(day_or_time) }})
+{%- endmacro %}
+
+{#- SQL condition: an event outside the window that the incremental event models reprocess all the same — its anonymous
+    id is re-stitched, or it comes from a load file staged in this run (`from_new_load_file`, a condition). -#}
+{% macro is_reprocessed_outside_window(anonymous_id, from_new_load_file, from_date) -%}
+    ({{ anonymous_id }} in ({{ restitched_anonymous_ids(ref('int_identity_map'), from_date) }}) or {{ from_new_load_file }})
+{%- endmacro %}
+
+{#- SQL condition, on an event's own columns: the incremental event models reprocess it — in the window
+    (is_in_reprocess_window) or outside it (is_reprocessed_outside_window). On the events' own columns: a condition on
+    the joined identity map would join every event first. One OR, because the re-stitched ids' branch cannot be pruned
+    (split into UNION ALL branches it was no faster at L); the identity map, whose branches both prune, splits. -#}
+{% macro is_reprocessed_event(day_or_time, anonymous_id, from_new_load_file, from_date) -%}
+    ({{ is_in_reprocess_window(day_or_time, from_date) }} or {{ is_reprocessed_outside_window(anonymous_id, from_new_load_file, from_date) }})
 {%- endmacro %}
 
 {#- Query: one row per person with events an incremental event model reprocesses (is_reprocessed_event) and the

@@ -34,7 +34,7 @@ event_types as (
     select *
     from events
     where {{ is_reprocessed_event(
-        'cast(event_at as date)', 'anonymous_id', is_from_new_load_file('load_id'),
+        'event_at', 'anonymous_id', is_from_new_load_file('load_id'),
         reprocess_from_date('(select max(event_date) from ' ~ this ~ ')')) }}
 )
 {% endif %}
