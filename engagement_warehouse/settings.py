@@ -38,7 +38,7 @@ PRIVACY_TABLES = ("erasure_requests",)
 LANDING_TABLES = RAW_TABLES + PRIVACY_TABLES
 # The activation audiences (dbt models in models/marts/activation): exported for messaging tools, shown on the dashboard.
 AUDIENCES = ("audience_trial_without_key_action", "audience_high_value_at_risk", "audience_promoters_to_ask",
-             "audience_detractors_follow_up", "audience_dormant_paying")
+             "audience_detractors_follow_up", "audience_dormant_paying", "audience_feedback_fixed")
 
 
 class SettingsError(ValueError):

@@ -21,3 +21,17 @@
 {% macro duckdb__contains_contact_data(column) -%}
     coalesce(regexp_matches({{ column }}, '{{ contact_data_pattern() }}'), false)
 {%- endmacro %}
+
+{#- The text with each stretch that looks like contact data (contains_contact_data's pattern) replaced by
+    `[contact data]`: what theme assignment reads, so no contact data leaves the warehouse for Python. -#}
+{% macro without_contact_data(column) -%}
+    {{ return(adapter.dispatch('without_contact_data', 'engagement_warehouse')(column)) }}
+{%- endmacro %}
+
+{% macro default__without_contact_data(column) -%}
+    regexp_replace({{ column }}, '{{ contact_data_pattern() }}', '[contact data]')
+{%- endmacro %}
+
+{% macro duckdb__without_contact_data(column) -%}
+    regexp_replace({{ column }}, '{{ contact_data_pattern() }}', '[contact data]', 'g')
+{%- endmacro %}

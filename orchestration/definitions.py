@@ -8,10 +8,11 @@ from orchestration.dbt_assets import engagement_dbt_marts, event_dbt_models, sta
 from orchestration.landing import landing_preflight
 from orchestration.publish import published_warehouse
 from orchestration.resources import WarehouseResource, dbt_resource
+from orchestration.feedback_assets import feedback_assets
 from orchestration.stats_assets import statistics_assets
 
 defs = Definitions(
-    assets=[landing_preflight, warehouse_dbt_models, event_dbt_models, engagement_dbt_marts, *statistics_assets,
+    assets=[landing_preflight, warehouse_dbt_models, event_dbt_models, engagement_dbt_marts, *statistics_assets, *feedback_assets,
             statistics_dbt_marts, audience_exports, published_warehouse],
     jobs=[refresh_warehouse, refresh_event_triggers],
     schedules=[daily_refresh],

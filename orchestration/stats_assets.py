@@ -25,7 +25,7 @@ SURVEY_DIMENSIONS = ("plan_id", "country", "touchpoint")
 
 
 @contextmanager
-def _warehouse(path: Path):
+def warehouse_connection(path: Path):
     con = duckdb.connect(str(path))
     try:
         yield con
@@ -33,7 +33,7 @@ def _warehouse(path: Path):
         con.close()
 
 
-def _replace_table(con: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> None:
+def replace_table(con: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> None:
     con.execute("begin transaction")
     try:
         con.execute(f"create schema if not exists {SCHEMA}")
@@ -87,7 +87,7 @@ def _survey_counts(con: duckdb.DuckDBPyConnection, survey_type: str, latest_only
 @asset(pool=WAREHOUSE_POOL, key=AssetKey([SCHEMA, "nps_summary"]), deps=[AssetKey("int_survey_answers")], group_name=GROUP,
        description="NPS per month and per plan, country and touchpoint, with 95% adjusted-Wald intervals (SPEC §3).")
 def nps_summary(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    with _warehouse(warehouse.settings().warehouse_path) as con:
+    with warehouse_connection(warehouse.settings().warehouse_path) as con:
         counts = _survey_counts(con, "nps", latest_only=True, count_columns=(
             "count(*) as respondents, count(case when score >= 9 then 1 end) as promoters, "
             "count(case when score <= 6 then 1 end) as detractors"))
@@ -100,7 +100,7 @@ def nps_summary(context: AssetExecutionContext, warehouse: WarehouseResource) ->
             "nps": 100.0 * (promoters - detractors) / n, "nps_lower": lower, "nps_upper": upper,
             "is_small_sample": n < surveys.SMALL_SAMPLE,
         }, schema=_NPS_SCHEMA)
-        _replace_table(con, "nps_summary", rows)
+        replace_table(con, "nps_summary", rows)
     overall = rows.filter(pc.equal(rows["dimension"], "all"))
     return MaterializeResult(metadata={"rows": rows.num_rows, "months": overall.num_rows,
                                        "respondents_latest_month": int(overall["respondents"][-1].as_py()) if overall.num_rows else 0})
@@ -109,7 +109,7 @@ def nps_summary(context: AssetExecutionContext, warehouse: WarehouseResource) ->
 @asset(pool=WAREHOUSE_POOL, key=AssetKey([SCHEMA, "csat_summary"]), deps=[AssetKey("int_survey_answers")], group_name=GROUP,
        description="CSAT (share of 4–5 answers) per month and per plan, country and touchpoint, with 95% Wilson intervals.")
 def csat_summary(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    with _warehouse(warehouse.settings().warehouse_path) as con:
+    with warehouse_connection(warehouse.settings().warehouse_path) as con:
         counts = _survey_counts(con, "csat", latest_only=False, count_columns=(
             "count(*) as answers, count(case when score >= 4 then 1 end) as satisfied"))
         n, satisfied = counts["answers"], counts["satisfied"]
@@ -120,7 +120,7 @@ def csat_summary(context: AssetExecutionContext, warehouse: WarehouseResource) -
             "csat": satisfied / n, "csat_lower": lower, "csat_upper": upper,
             "is_small_sample": n < surveys.SMALL_SAMPLE,
         }, schema=_CSAT_SCHEMA)
-        _replace_table(con, "csat_summary", rows)
+        replace_table(con, "csat_summary", rows)
     return MaterializeResult(metadata={"rows": rows.num_rows})
 
 
@@ -144,7 +144,7 @@ def _period_discount_rate(monthly_rate: float, period_days: int) -> float:
        group_name=GROUP,
        description="Shifted-beta-geometric churn fit per initial plan (first lifecycles), with projected survival and DERL.")
 def subscription_retention_fits(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    with _warehouse(warehouse.settings().warehouse_path) as con:
+    with warehouse_connection(warehouse.settings().warehouse_path) as con:
         monthly_rate = float(_settings(con)["monthly_discount_rate"])
         plans = con.execute("select plan_id, billing_period_days from reference.plans order by plan_id").fetchall()
         lifetimes = con.execute(LIFETIMES_SQL).fetchnumpy()
@@ -176,7 +176,7 @@ def subscription_retention_fits(context: AssetExecutionContext, warehouse: Wareh
             metadata[f"{plan_id}_alpha"], metadata[f"{plan_id}_beta"] = fit.params["alpha"], fit.params["beta"]
             records.append(record)
         rows = pa.Table.from_pylist(records, schema=_RETENTION_SCHEMA)
-        _replace_table(con, "subscription_retention_fits", rows)
+        replace_table(con, "subscription_retention_fits", rows)
     metadata["plans_fitted"] = sum(r["fit_status"] == "fitted" for r in records)
     return MaterializeResult(metadata=metadata)
 
@@ -224,7 +224,7 @@ ORDER_VALUE_COLUMNS = ("p_alive", "expected_purchases", "expected_order_value_us
        group_name=GROUP,
        description="Per customer: BG/NBD P(alive) and expected orders, Gamma-Gamma spend, sBG subscription value, predictive CLV.")
 def customer_clv_predictions(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    with _warehouse(warehouse.settings().warehouse_path) as con:
+    with warehouse_connection(warehouse.settings().warehouse_path) as con:
         settings = _settings(con)
         margin, monthly_rate, horizon = float(settings["gross_margin"]), float(settings["monthly_discount_rate"]), int(settings["clv_horizon_months"])
         buyers = con.execute(BUYERS_SQL).fetchnumpy()
@@ -277,7 +277,7 @@ def customer_clv_predictions(context: AssetExecutionContext, warehouse: Warehous
         """).to_arrow_table()
         con.unregister("order_rows")
         con.unregister("subscription_rows")
-        _replace_table(con, "customer_clv_predictions", rows)
+        replace_table(con, "customer_clv_predictions", rows)
     return MaterializeResult(metadata={
         "order_model": order_model_status,
         **({f"bg_nbd_{k}": v for k, v in purchase_fit.as_metadata().items()} if purchase_fit else {}),

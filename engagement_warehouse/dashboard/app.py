@@ -272,6 +272,40 @@ def nps_page(view: View) -> None:
     view.chart("nps_by_month", band + line + small, shown, "survey_answers", "NPS answers")
 
 
+def feedback_page(view: View) -> None:
+    months = view.warehouse.feedback_theme_months(view.filters)
+    alerts = months[months.is_alert]
+    for row in alerts.itertuples():
+        st.warning(f"{row.theme.replace('_', ' ').capitalize()}: complaints rose in {pd.Timestamp(row.feedback_month):%B %Y} "
+                   f"to {row.complaint_share:.1%} of texts, from {row.trailing_complaint_share:.1%} in the months before (up to three).")
+    shown = pd.DataFrame({"Month": months.feedback_month, "Theme": months.theme.str.replace("_", " "),
+                          "Complaint share": months.complaint_share, "Mention share": months.mention_share,
+                          "Complaints": months.complaints, "Texts": months.texts, "Alert": months.is_alert})
+    base = alt.Chart(shown, title="Complaints about each theme per text, by month; circled: a rise beyond chance").encode(
+        x=month_axis(), y=alt.Y("Complaint share:Q", axis=alt.Axis(format="%")), color="Theme:N")
+    line = base.mark_line(point=True).encode(tooltip=["Month:T", "Theme:N", alt.Tooltip("Complaint share:Q", format=".1%"),
+                                                      "Complaints:Q", "Texts:Q"])
+    circled = base.transform_filter("datum.Alert").mark_point(size=300, filled=False, color="black")
+    view.chart("feedback_complaint_shares", line + circled, shown, "feedback_themes", "survey comments or reviews")
+    drivers = view.warehouse.feedback_nps_drivers()
+    drivers = pd.DataFrame({"Theme": drivers.theme.str.replace("_", " "), "NPS difference": drivers.nps_difference,
+                            "Lower bound (95%)": drivers.nps_difference_lower, "Upper bound (95%)": drivers.nps_difference_upper,
+                            "Respondents mentioning": drivers.respondents_mentioning})
+    bars = alt.Chart(drivers, title="NPS of respondents mentioning a theme minus everyone else's, with 95% intervals (all months)")
+    view.chart("feedback_nps_drivers",
+               bars.mark_bar().encode(y=alt.Y("Theme:N", sort=None, title=None), x=alt.X("NPS difference:Q", title="NPS difference"),
+                                      tooltip=["Theme:N", alt.Tooltip("NPS difference:Q", format="+.1f"), "Respondents mentioning:Q"])
+               + bars.mark_rule().encode(y=alt.Y("Theme:N", sort=None), x="Lower bound (95%):Q", x2="Upper bound (95%):Q"),
+               drivers, "feedback_themes", "NPS answers")
+    candidates = view.warehouse.feedback_candidate_themes()
+    st.subheader("What else customers write about")
+    st.caption("Candidate themes among the texts no listed theme matched (TF-IDF + NMF). A real theme? Add its keywords "
+               "to seeds/feedback_theme_keywords.csv.")
+    st.dataframe(candidates.rename(columns={"language": "Language", "candidate_rank": "Rank", "top_terms": "Top terms",
+                                            "texts": "Texts", "share_of_unmatched": "Share of unmatched texts"}),
+                 hide_index=True)
+
+
 def clv_page(view: View) -> None:
     st.caption("Predictive CLV is as of the reporting clock, so the date range does not apply to it.")
     customers = view.warehouse.predictive_clv(view.filters)
@@ -333,6 +367,7 @@ PAGES: dict[str, tuple[str, Callable[[View], None], tuple[str, ...]]] = {
     "revenue": ("MRR and NRR", revenue_page, ("customer_months",)),
     "acquisition": ("Acquisition cost", acquisition_page, ("acquisition_channel_months",)),
     "nps": ("NPS", nps_page, ("survey_answers",)),
+    "feedback": ("Feedback themes", feedback_page, ("feedback_themes",)),
     "clv": ("Customer value", clv_page, ("customers", "top_customer_spend")),
     "messaging": ("Messaging", messaging_page, ("messaging",)),
     "audiences": ("Audiences", audiences_page, ("audiences",)),

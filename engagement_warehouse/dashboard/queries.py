@@ -51,6 +51,7 @@ SEGMENTS: dict[str, dict[str, str]] = {
     "funnel_monthly": {"channel": "channel_group"},
     "messaging": {},
     "top_customer_spend": {},
+    "feedback_themes": {},
     "audiences": {"country": "customers.country", "channel": "customers.acquisition_channel",
                   "plan": "customers.current_plan_id"},
 }
@@ -205,6 +206,29 @@ class PublishedWarehouse:
         months = months[months["nps_respondents"] > 0].reset_index(drop=True)
         lower, upper = nps_interval(months["nps_promoters"], months["nps_detractors"], months["nps_respondents"])
         return months.assign(nps_lower=lower, nps_upper=upper, is_small_sample=months["nps_respondents"] < SMALL_SAMPLE)
+
+    def feedback_theme_months(self, filters: Filters) -> pd.DataFrame:
+        """Per month and theme over all feedback sources: complaint and mention shares, and whether it was alerted."""
+        return self.frame("""
+            select feedback_month, theme, texts, mentions, complaints, mention_share, complaint_share,
+                   trailing_complaint_share, is_alert
+            from marts.feedback_themes_monthly
+            where feedback_source = 'all' and feedback_month between $start and $end
+            order by feedback_month, theme""", {"start": month_start(filters.start), "end": filters.end})
+
+    def feedback_nps_drivers(self) -> pd.DataFrame:
+        return self.frame("""
+            select theme, respondents_mentioning, nps_mentioning, nps_not_mentioning, nps_difference,
+                   nps_difference_lower, nps_difference_upper
+            from marts.feedback_nps_drivers
+            where nps_difference is not null
+            order by nps_difference""")
+
+    def feedback_candidate_themes(self) -> pd.DataFrame:
+        return self.frame("""
+            select language, candidate_rank, top_terms, texts, share_of_unmatched
+            from marts.feedback_candidate_themes
+            order by language, candidate_rank""")
 
     # Customer value.
     def predictive_clv(self, filters: Filters) -> pd.DataFrame:

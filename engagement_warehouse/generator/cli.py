@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from engagement_warehouse.generator import faults, population
 from engagement_warehouse.generator.events import EventSimulator, build_anchors
+from engagement_warehouse.generator.feedback import FeedbackTexts, FeedbackTrend
 from engagement_warehouse.generator.landing import LandingTables
 from engagement_warehouse.generator.reference import load_plans, load_usd_per_unit
 from engagement_warehouse.generator.truth import PlantedTruth
@@ -102,8 +103,8 @@ def generate(out: Path, customers: int, days: int, seed: int, start_date: date, 
              activity: float = 1.0, erasure_rate: float = 0.0, progress=print) -> dict:
     """Write all raw tables under ``out`` plus ``truth.json``; returns the truth document."""
     started = time.perf_counter()
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)]
-    rng_population, rng_events, rng_landing, rng_faults, rng_privacy = streams
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(6)]
+    rng_population, rng_events, rng_landing, rng_faults, rng_privacy, rng_feedback = streams
     truth = PlantedTruth()
     plans, usd_per_unit = load_plans(), load_usd_per_unit()
     window = population.Window(int(datetime(start_date.year, start_date.month, start_date.day, tzinfo=timezone.utc).timestamp()), days)
@@ -113,7 +114,8 @@ def generate(out: Path, customers: int, days: int, seed: int, start_date: date, 
     subscriptions = population.simulate_subscriptions(rng_population, people, plans, truth, window)
     surveys = population.simulate_surveys(rng_population, people, truth, window)
     reviews = population.simulate_reviews(rng_population, people, window)
-    landing = LandingTables(rng_landing, window, people, orders, subscriptions, surveys, reviews, plans, usd_per_unit)
+    feedback = FeedbackTexts(rng_feedback, FeedbackTrend.for_window(start_date, days))
+    landing = LandingTables(rng_landing, window, people, orders, subscriptions, surveys, reviews, plans, usd_per_unit, feedback)
     simulator = EventSimulator(rng_events, people, build_anchors(people, subscriptions, orders), window,
                                visitors_per_customer, late_rate, out_of_order_rate, activity)
     writer = LoadWriter(out, start_date, days)
@@ -147,7 +149,7 @@ def generate(out: Path, customers: int, days: int, seed: int, start_date: date, 
         "generator": {"customers": customers, "days": days, "seed": seed, "start_date": start_date.isoformat(),
                       "fault_rate": fault_rate, "late_rate": late_rate, "out_of_order_rate": out_of_order_rate,
                       "visitors_per_customer": visitors_per_customer, "activity": activity, "erasure_rate": erasure_rate},
-        "planted": truth.as_dict(),
+        "planted": {**truth.as_dict(), "feedback": feedback.trend.as_dict()},
         "clean_rows": clean_rows,
         "raw_rows": dict(writer.rows_written),
         "injected_faults": injected,
@@ -162,6 +164,7 @@ def generate(out: Path, customers: int, days: int, seed: int, start_date: date, 
         "peak_rss_mib": round(_peak_rss_mib(), 1),
     }
     _write_manifest(out, injected)
+    pq.write_table(feedback.truth_table(), out / MANIFEST_DIR / "feedback_truth.parquet")
     (out / "truth.json").write_text(json.dumps(document, indent=2, default=float))
     return document
 

@@ -8,15 +8,14 @@ import pyarrow.compute as pc
 
 from engagement_warehouse.generator import reference as ref
 from engagement_warehouse.generator.arrow import categorical, iso_date, iso_local, prefixed
+from engagement_warehouse.generator.feedback import FeedbackTexts, complaint_probability, utc_dates
 from engagement_warehouse.generator.population import (
     CANCEL_REASONS, CHANGE_TYPES, DAY, STATUSES, Customers, Orders, Reviews, SubscriptionChanges, SurveyAnswers, Window,
 )
 
 FIRST_NAMES = np.array(["Ada", "Ben", "Chloe", "Dev", "Elif", "Femi", "Grace", "Hiro", "Ines", "Jonas", "Kira", "Luis"])
 LAST_NAMES = np.array(["Okafor", "Schmidt", "Tanaka", "Silva", "Martin", "Patel", "Nguyen", "Smith", "Rossi", "Kowalski"])
-COMMENTS = np.array(["Love the reports", "Too expensive for us", "Meetings keep dropping", "Support was quick",
-                     "Please add dark mode", "Onboarding was confusing", "Great value",
-                     "Call me back at +44 20 7946 0000", "Email me: someone@example.com"])
+CONTACT_DATA_SHARE = 0.05  # of comments, which then end with a phone number or an e-mail address
 REVIEW_SOURCES = np.array(["app_store", "google_play", "g2", "trustpilot"])
 MESSAGE_FUNNEL = {  # channel: (bounce, open | delivered, click | open, conversion | click)
     "email": (0.03, 0.35, 0.20, 0.10),
@@ -43,8 +42,8 @@ class LandingTables:
 
     def __init__(self, rng: np.random.Generator, window: Window, customers: Customers, orders: Orders,
                  subscriptions: SubscriptionChanges, surveys: SurveyAnswers, reviews: Reviews,
-                 plans: tuple[ref.Plan, ...], usd_per_unit: dict[str, float]):
-        self.rng, self.window, self.c = rng, window, customers
+                 plans: tuple[ref.Plan, ...], usd_per_unit: dict[str, float], feedback: FeedbackTexts):
+        self.rng, self.window, self.c, self.feedback = rng, window, customers, feedback
         self.order_rows, self.subscription_rows, self.survey_rows, self.review_rows = orders, subscriptions, surveys, reviews
         self.plans, self.usd_per_unit = plans, usd_per_unit
         self.currency_rate = np.array([usd_per_unit[cur] for cur in ref.COUNTRY_CURRENCY])
@@ -124,14 +123,21 @@ class LandingTables:
         s, rows = self.survey_rows, self.rows("survey_responses", d)
         n = len(rows)
         commented = self.rng.random(n) < 0.4
-        comment = self.rng.choice(len(COMMENTS), size=n, p=np.r_[np.full(7, 0.95 / 7), 0.025, 0.025])
+        with_contact_data = self.rng.random(n) < CONTACT_DATA_SHARE
+        ids = prefixed("rsp_", rows)
+        score, is_nps = s.score[rows], s.is_nps[rows]
+        texts = self.feedback.write("survey", ids.filter(pa.array(commented)).to_pylist(),
+                                    np.where(is_nps, complaint_probability(score, 6, 9), complaint_probability(score, 2, 4))[commented],
+                                    utc_dates(s.responded_at[rows][commented]), with_contact_data[commented])
+        comment = np.full(n, None, dtype=object)
+        comment[commented] = texts
         touchpoint = np.where(s.is_nps[rows], self.rng.integers(0, 2, size=n), self.rng.integers(2, 4, size=n))
         return pa.table({
-            "response_id": prefixed("rsp_", rows),
+            "response_id": ids,
             "customer_id": self.customer_id(s.customer[rows]),
             "survey_type": categorical(["csat", "nps"], s.is_nps[rows].astype(np.int64)),
             "score": pa.array(s.score[rows], pa.int64()),
-            "comment": categorical(list(COMMENTS), np.where(commented, comment, -1)),
+            "comment": pa.array(comment, pa.string()),
             "touchpoint": categorical(["in_app", "email", "support_ticket", "onboarding"], touchpoint),
             "responded_at": iso_local(s.responded_at[rows], self.c.country[s.customer[rows]]),
         })
@@ -141,12 +147,15 @@ class LandingTables:
         known = r.customer[rows] >= 0
         country = np.where(known, self.c.country[np.maximum(r.customer[rows], 0)], 0)
         rating = r.rating[rows]
+        ids = prefixed("rev_", rows)
+        texts = self.feedback.write("review", ids.to_pylist(), complaint_probability(rating, 2, 4), utc_dates(r.created_at[rows]),
+                                    np.zeros(len(rows), bool))
         return pa.table({
-            "review_id": prefixed("rev_", rows),
+            "review_id": ids,
             "customer_id": pc.if_else(pa.array(known), self.customer_id(np.maximum(r.customer[rows], 0)), NULL_STRING),
             "source": categorical(list(REVIEW_SOURCES), self.rng.integers(0, 4, size=len(rows))),
             "rating": pa.array(rating, pa.int64()),
-            "review_text": categorical(["Disappointing.", "Not for me.", "It is fine.", "Really useful.", "Excellent product!"], rating - 1),
+            "review_text": pa.array(texts, pa.string()),
             "created_at": iso_local(r.created_at[rows], country),
         })
 

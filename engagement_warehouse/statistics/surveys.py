@@ -48,15 +48,31 @@ def _scores(scores, low: int, high: int, survey: str) -> np.ndarray:
     return values
 
 
-def nps_interval(promoters, detractors, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Adjusted-Wald bounds on the −100..100 scale, vectorised over groups (clipped to −100..100)."""
+def _adjusted_wald(promoters, detractors, n) -> tuple[np.ndarray, np.ndarray]:
+    """Centre (p₊ − p₋) and variance of the adjusted-Wald NPS estimate, on the −1..1 scale."""
     promoters, detractors, n = (np.asarray(v, dtype=float) for v in (promoters, detractors, n))
-    z = norm.ppf(0.5 + confidence / 2)
     adjusted_n = n + 3
     p_plus, p_minus = (promoters + 0.75) / adjusted_n, (detractors + 0.75) / adjusted_n
     centre = p_plus - p_minus
-    half_width = z * np.sqrt(((p_plus + p_minus) - centre ** 2) / adjusted_n)
+    return centre, ((p_plus + p_minus) - centre ** 2) / adjusted_n
+
+
+def nps_interval(promoters, detractors, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Adjusted-Wald bounds on the −100..100 scale, vectorised over groups (clipped to −100..100)."""
+    centre, variance = _adjusted_wald(promoters, detractors, n)
+    half_width = norm.ppf(0.5 + confidence / 2) * np.sqrt(variance)
     return np.clip(100.0 * (centre - half_width), -100.0, 100.0), np.clip(100.0 * (centre + half_width), -100.0, 100.0)
+
+
+def nps_difference_interval(promoters_a, detractors_a, n_a, promoters_b, detractors_b, n_b,
+                            confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds on NPS(a) − NPS(b) for two independent groups, −200..200: the adjusted-Wald centres' difference
+    ± z·√(Var a + Var b) (Rocks 2016, section 4, for a difference of two scores)."""
+    centre_a, variance_a = _adjusted_wald(promoters_a, detractors_a, n_a)
+    centre_b, variance_b = _adjusted_wald(promoters_b, detractors_b, n_b)
+    half_width = norm.ppf(0.5 + confidence / 2) * np.sqrt(variance_a + variance_b)
+    difference = centre_a - centre_b
+    return np.clip(100.0 * (difference - half_width), -200.0, 200.0), np.clip(100.0 * (difference + half_width), -200.0, 200.0)
 
 
 def nps(scores, confidence: float = 0.95) -> NpsResult:

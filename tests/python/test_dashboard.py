@@ -33,6 +33,7 @@ EXPECTED_CHARTS = {
     "revenue": ["MRR movements", "MRR at the end of each month by plan", "Net revenue retention"],
     "acquisition": ["Customer acquisition cost by paid channel", "Marketing spend"],
     "nps": ["NPS by month with its 95% interval"],
+    "feedback": ["Complaints about each theme per text", "NPS of respondents mentioning a theme"],
     "clv": ["Predictive CLV per customer", "multiple of everyone else"],
     "messaging": ["Messaging rates by channel", "reached on one channel vs two or more"],
     "audiences": ["Activation audiences"],

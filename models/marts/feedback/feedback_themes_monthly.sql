@@ -1,0 +1,29 @@
+-- One row per month, source and theme: how often customers mention the theme, praise it and complain about
+-- it, as counts and as shares of the month's texts, and the complaint share against the trailing three months.
+with
+
+theme_months as (
+    select * from {{ source('statistics', 'feedback_theme_months') }}
+)
+
+select
+    submitted_month as feedback_month,
+    source as feedback_source,
+    theme,
+    texts,
+    mentions,
+    complaints,
+    praises,
+    mentions * 1.0 / nullif(texts, 0) as mention_share,
+    complaints * 1.0 / nullif(texts, 0) as complaint_share,
+    average_sentiment,
+    average_score_of_mentions,
+    average_score_of_all_texts,
+    baseline_texts as trailing_texts,
+    baseline_complaints as trailing_complaints,
+    baseline_complaints * 1.0 / nullif(baseline_texts, 0) as trailing_complaint_share,
+    complaints * 1.0 / nullif(texts, 0) - baseline_complaints * 1.0 / nullif(baseline_texts, 0) as complaint_share_change,
+    rise_p_value,
+    rise_q_value,
+    is_alert
+from theme_months
