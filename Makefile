@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # A DuckDB 1.4 client beside the venv, to prove BI tools on 1.4 can open the published file.
 DUCKDB_1_4 := $(VENV)/duckdb-1.4
 
-.PHONY: demo build preflight erase-at-source test data dagster docs dashboard dashboard-screenshots bench bench-plot bench-generator bench-statistics backtest screenshot chromium clean
+.PHONY: demo build preflight erase-at-source test data dagster docs dashboard dashboard-screenshots bench bench-plot bench-generator bench-feedback bench-statistics backtest screenshot chromium clean
 
 $(BIN)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
@@ -71,6 +71,10 @@ bench: $(BIN)/.installed  ## full build + daily incremental + floor at SCALE=S|M
 
 bench-plot: $(BIN)/.installed  ## docs/benchmarks_scaling.png from every saved bench result
 	$(BIN)/python -m orchestration.benchmark --plot
+
+bench-feedback: $(BIN)/.installed  ## theme assignment time on 1M texts, then false alarms of the rise test over 10 seeds
+	$(BIN)/python -m engagement_warehouse.benchmarks.feedback --texts 1000000 --seeds 1
+	$(BIN)/python -m engagement_warehouse.benchmarks.feedback --texts 100000 --seeds 10
 
 bench-statistics: $(BIN)/.installed  ## CLV fit + predict time and peak memory for 1M customers
 	$(BIN)/python -m engagement_warehouse.benchmarks.statistics --customers 1000000

@@ -51,7 +51,7 @@ def feedback_text_themes(context: AssetExecutionContext, warehouse: WarehouseRes
         con.execute(f"create or replace temporary table texts as {TEXTS_WITH_HASH_SQL}")
         stored = con.execute("select count(*) from information_schema.columns where table_schema = 'statistics' "
                              "and table_name = 'feedback_text_themes' and column_name = 'rules_fingerprint'").fetchone()[0]
-        kept = (con.execute(ASSIGNED_SQL, {"rules": rules}).to_arrow_table().cast(THEMES_SCHEMA) if stored
+        kept = (con.sql(ASSIGNED_SQL, params={"rules": rules}).to_arrow_table().cast(THEMES_SCHEMA) if stored
                 else THEMES_SCHEMA.empty_table())
         assigned = set(zip(kept["source"].to_pylist(), kept["text_id"].to_pylist()))
         texts, hashes = [], {}
@@ -74,7 +74,7 @@ def feedback_text_themes(context: AssetExecutionContext, warehouse: WarehouseRes
                    "the test of a rise in complaints against the trailing three months, with false-discovery-rate control.")
 def feedback_theme_months(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     with warehouse_connection(warehouse.settings().warehouse_path) as con:
-        rows = theme_months_with_alerts(con.execute(THEME_MONTHS_SQL).to_arrow_table())
+        rows = theme_months_with_alerts(con.sql(THEME_MONTHS_SQL).to_arrow_table())
         replace_table(con, "feedback_theme_months", rows)
     alerts = rows.filter(rows["is_alert"])
     return MaterializeResult(metadata={"rows": rows.num_rows, "alerts": alerts.num_rows,

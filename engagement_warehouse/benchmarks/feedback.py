@@ -72,7 +72,7 @@ def run(texts: int, seeds: list[int], progress=print) -> list[dict]:
             con.execute("create table intermediate.int_feedback_texts as select * from texts_arrow")
             con.execute("create table statistics.feedback_text_themes as select * from mentions_arrow")
             con.execute("create table reference.feedback_theme_keywords as select * from themes_arrow")
-            months = theme_months_with_alerts(con.execute(THEME_MONTHS_SQL).to_arrow_table())
+            months = theme_months_with_alerts(con.sql(THEME_MONTHS_SQL).to_arrow_table())
         alerts = [(t, m) for t, m, alert in zip(months["theme"].to_pylist(), months["submitted_month"].to_pylist(),
                                                  months["is_alert"].to_pylist()) if alert]
         planted = [(t, m) for t, m in alerts if t == trend.rising_theme and m >= trend.rising_from]

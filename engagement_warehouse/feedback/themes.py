@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 ENGLISH_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -35,19 +35,21 @@ class Keyword:
                    for i, word in enumerate(self.words))
 
 
+@cache
+def korean_analyzer():
+    """kiwipiepy's analyzer, loaded once per process (its ~100 MB model takes seconds) and only when needed."""
+    from kiwipiepy import Kiwi
+
+    return Kiwi()
+
+
 class Tokenizer:
     """Lower-case English words; Korean morphemes (particles and endings split off, compounds written without a
     space split into their nouns: 외부연동 is 외부 + 연동) from kiwipiepy's bundled model."""
 
-    @cached_property
-    def kiwi(self):
-        from kiwipiepy import Kiwi  # loads a ~100 MB model: only when a Korean text or keyword needs it
-
-        return Kiwi()
-
     def tokens(self, text: str, language: str) -> list[str]:
         if language == "ko":
-            return [token.form.lower() for token in self.kiwi.tokenize(text) if token.tag.startswith(KIWI_STEM_TAGS)]
+            return [token.form.lower() for token in korean_analyzer().tokenize(text) if token.tag.startswith(KIWI_STEM_TAGS)]
         return ENGLISH_WORD.findall(text.lower())
 
     def clauses(self, text: str, language: str) -> list[str]:
