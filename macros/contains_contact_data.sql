@@ -11,7 +11,7 @@
 {%- endmacro %}
 
 {% macro contact_data_pattern() -%}
-    (?i:[a-z0-9._%+-]+\s*@\s*[a-z0-9-]+)|(?i:[a-z0-9._%+-]+\s*(?:\[at\]|\(at\)|\{at\}|<at>|\bat\b)\s*[a-z0-9-]+(?:\.[a-z]{2,}|\s*(?:\[dot\]|\(dot\)|\{dot\}|<dot>|\bdot\b)\s*[a-z]{2,}))|\+?\d[\d\s().-]{7,}\d|(?i:\b\d{1,5}[a-z]?\s+(?:[a-z]+\s+){0,2}(?:st|street|rd|road|ave|avenue|lane|ln|blvd|boulevard|drive|dr|way|court|ct|place|pl|terrace|square|sq)\b)|(?i:\b(?:my name is|i am|i''m|this is|regards|thanks|thank you|best|cheers|sincerely|signed)[,:]?)\s+[A-Z][a-z]+\s+[A-Z][a-z]+
+    (?i:[a-z0-9._%+-]+\s*@\s*[a-z0-9-]+(?:\.[a-z0-9-]+)*)|(?i:[a-z0-9._%+-]+\s*(?:\[at\]|\(at\)|\{at\}|<at>|\bat\b)\s*[a-z0-9-]+(?:\.[a-z]{2,}|\s*(?:\[dot\]|\(dot\)|\{dot\}|<dot>|\bdot\b)\s*[a-z]{2,}))|\+?\d[\d\s().-]{7,}\d|(?i:\b\d{1,5}[a-z]?\s+(?:[a-z]+\s+){0,2}(?:st|street|rd|road|ave|avenue|lane|ln|blvd|boulevard|drive|dr|way|court|ct|place|pl|terrace|square|sq)\b)|(?i:\b(?:my name is|i am|i''m|this is|regards|thanks|thank you|best|cheers|sincerely|signed)[,:]?)\s+[A-Z][a-z]+\s+[A-Z][a-z]+
 {%- endmacro %}
 
 {% macro default__contains_contact_data(column) -%}
