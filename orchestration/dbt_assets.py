@@ -74,8 +74,9 @@ def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse
 
 
 AFTER_STATISTICS = "source:statistics+"
-EVENT_MODELS = "fct_events fct_sessions"
-AFTER_EVENTS = "fct_events+ fct_sessions+"
+# The models partitioned by event day say so in their config (tag event_day_partitioned); what reads them follows.
+EVENT_MODELS = "tag:event_day_partitioned"
+AFTER_EVENTS = "tag:event_day_partitioned+"
 
 # BI reads the marts: with a daily refresh they should never be more than a day and a bit old.
 MART_FRESHNESS = FreshnessPolicy.time_window(fail_window=timedelta(hours=30), warn_window=timedelta(hours=26))
