@@ -50,7 +50,7 @@ def feedback_text_themes(context: AssetExecutionContext, warehouse: WarehouseRes
         rules = rules_fingerprint(keyword_rows, term_rows)
         con.execute(f"create or replace temporary table texts as {TEXTS_WITH_HASH_SQL}")
         stored = con.execute("select count(*) from information_schema.columns where table_schema = 'statistics' "
-                             "and table_name = 'feedback_text_themes' and column_name = 'rules_fingerprint'").fetchone()[0]
+                             "and table_name = 'feedback_text_themes' and column_name = 'rules_fingerprint'").fetchall()[0][0]
         kept = (con.sql(ASSIGNED_SQL, params={"rules": rules}).to_arrow_table().cast(THEMES_SCHEMA) if stored
                 else THEMES_SCHEMA.empty_table())
         assigned = set(zip(kept["source"].to_pylist(), kept["text_id"].to_pylist()))
