@@ -125,9 +125,9 @@ class FeedbackTrend:
 
     @classmethod
     def for_window(cls, start: date, days: int) -> FeedbackTrend:
-        """The fix at the second month that starts in the window, the rise at the last (needs three)."""
+        """The rise at the last month that starts in the window (needs three), the fix a month before it."""
         starts = month_starts(start, days)
-        fix = starts[1] if len(starts) >= 2 else None
+        fix = starts[-2] if len(starts) >= 2 else None
         rise = starts[-1] if len(starts) >= 3 else None
         return cls(RISING_THEME if rise else None, rise, FIXED_THEME if fix else None, fix)
 

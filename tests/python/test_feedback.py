@@ -99,7 +99,7 @@ def test_nps_difference_interval_holds_zero_for_equal_groups_and_not_for_opposit
 
 @pytest.fixture(scope="module")
 def feedback_warehouse(tmp_path_factory):
-    """Four months (June-September 2026) of 6,000 customers: a fix of mobile_app on July 1 and a rise of
+    """Four months (June-September 2026) of 6,000 customers: a fix of mobile_app on August 1 and a rise of
     performance complaints from September 1 planted; dbt up to the feedback inputs, then the Python assets."""
     root = tmp_path_factory.mktemp("feedback")
     truth = generate_small(root / "landing", customers=6000, days=122, seed=11)
