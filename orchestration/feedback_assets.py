@@ -83,7 +83,7 @@ def feedback_theme_months(context: AssetExecutionContext, warehouse: WarehouseRe
 
 
 # NPS answers counted as in nps_summary (each respondent's latest answer of a month), with whether the
-# answer's comment mentions the theme.
+# answer's comment mentions the theme; promoter and detractor as int_survey_answers categorises them.
 NPS_BY_MENTION_SQL = """
 with
 answers as (select * from intermediate.int_survey_answers where survey_type = 'nps' and is_latest_in_month),
@@ -93,8 +93,8 @@ select
     themes.theme,
     mentions.text_id is not null as is_mentioning,
     count(*) as respondents,
-    count(case when answers.score >= 9 then 1 end) as promoters,
-    count(case when answers.score <= 6 then 1 end) as detractors
+    count(case when answers.nps_category = 'promoter' then 1 end) as promoters,
+    count(case when answers.nps_category = 'detractor' then 1 end) as detractors
 from themes cross join answers
 left join mentions on mentions.theme = themes.theme and mentions.text_id = answers.response_id
 group by all

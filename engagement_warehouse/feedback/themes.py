@@ -73,18 +73,15 @@ class Taxonomy:
                              f"(words, a trailing * for a prefix); fix: {', '.join(problems)}")
         self.themes = tuple(sorted({theme for theme, _, _ in keywords}))
         self.tokenizer = Tokenizer()
+        # Keywords by their first word, whole or as a prefix (looked up per token instead of trying every keyword);
         # Korean keywords are compared as the morphemes the tokenizer makes of them.
-        self.keywords = {"en": [], "ko": []}
-        for theme, language, words in keywords:
-            self.keywords[language].append(Keyword(theme, language, self._morphemes(words) if language == "ko" else words))
-        # Keywords by their first word, whole or as a prefix (looked up per token instead of trying every keyword).
         self._by_first_word: dict[str, dict[str, list[Keyword]]] = {"en": {}, "ko": {}}
         self._by_first_prefix: dict[str, dict[str, list[Keyword]]] = {"en": {}, "ko": {}}
-        for language, language_keywords in self.keywords.items():
-            for keyword in language_keywords:
-                first = keyword.words[0]
-                index = self._by_first_prefix if first.endswith("*") else self._by_first_word
-                index[language].setdefault(first.rstrip("*"), []).append(keyword)
+        for theme, language, words in keywords:
+            keyword = Keyword(theme, language, self._morphemes(words) if language == "ko" else words)
+            first = keyword.words[0]
+            index = self._by_first_prefix if first.endswith("*") else self._by_first_word
+            index[language].setdefault(first.rstrip("*"), []).append(keyword)
         self._prefix_lengths = {language: sorted({len(prefix) for prefix in index})
                                 for language, index in self._by_first_prefix.items()}
 
