@@ -55,6 +55,7 @@ class WarehouseSettings:
     dagster_home: Path
     threads: int
     memory_limit: str
+    erasure_purge_days: int = 7
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "WarehouseSettings":
@@ -70,6 +71,12 @@ class WarehouseSettings:
                 f"EW_DUCKDB_THREADS={raw_threads!r} is not a positive integer; "
                 "set it to the number of cores DuckDB may use, e.g. EW_DUCKDB_THREADS=2."
             )
+        raw_purge_days = env.get("EW_ERASURE_PURGE_DAYS") or "7"
+        if not raw_purge_days.isdigit():
+            raise SettingsError(
+                f"EW_ERASURE_PURGE_DAYS={raw_purge_days!r} is not a whole number of days; set it to how long the "
+                "published file may keep bytes of deleted erased rows, e.g. EW_ERASURE_PURGE_DAYS=7 (0: purge at once)."
+            )
         return cls(
             landing_dir=path("EW_LANDING_DIR", data_dir / "landing"),
             warehouse_path=path("EW_WAREHOUSE_PATH", data_dir / "warehouse" / "engagement.duckdb"),
@@ -79,6 +86,7 @@ class WarehouseSettings:
             dagster_home=path("DAGSTER_HOME", data_dir / "dagster_home"),
             threads=int(raw_threads),
             memory_limit=env.get("EW_DUCKDB_MEMORY_LIMIT") or "4GB",
+            erasure_purge_days=int(raw_purge_days),
         )
 
     def connect(self):

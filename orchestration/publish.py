@@ -11,6 +11,7 @@ failed publish leaves the last copy untouched.
 import json
 import os
 import shutil
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -23,12 +24,14 @@ from orchestration.stats_assets import statistics_assets
 
 CONSUMER_SCHEMAS = ("marts", "semantic", "reference")
 WIDE_INTEGERS = ("HUGEINT", "UHUGEINT")
-# What a byte copy must not outlive: after any of these changed, the next publish is a fresh file.
+# What tells a publish that customers were erased since the last one: their rows are deleted from the copy at
+# once, and the file is written fresh within the purge delay (so no freed block outlives it).
 ERASURE_SIGNALS = {("staging", "stg_privacy__erasure_requests"): "count(*), coalesce(sum(hash(customer_key)), 0)",
                    ("marts", "load_reconciliation"): "coalesce(sum(row_count) filter (where row_disposition = 'erased'), 0)"}
 # The marts a build rewrites a few days at a time (event-day incremental): a publish replaces their changed days.
 DAY_PARTITIONED = {("marts", "fct_events"): "event_date", ("marts", "fct_sessions"): "session_date",
                    ("marts", "person_daily_activity"): "activity_date", ("marts", "person_daily_segments"): "activity_date"}
+PERSON_COLUMN = "person_key"  # in every DAY_PARTITIONED mart; an erased customer's person_key is their customer_key
 FRESH_COPY_FREE_SHARE = 0.25  # above it a byte copy would carry more dead blocks than it saves
 
 # {(schema, relation): (description, {column: description})}
@@ -56,10 +59,10 @@ def _connect(path: Path, duckdb_config: dict | None):
                                              **(duckdb_config or {})})
 
 
-def _erasure_fingerprint(build_path: Path) -> str:
-    """The erased customers (count and hash of their keys) and the raw rows erased so far: a publish after
-    either changed starts from a fresh file. Erased rows count too because a customer erased earlier can
-    reach more published rows later (a login linking a device's past anonymous events to them)."""
+def _erasure_fingerprint(build_path: Path) -> tuple[str, list[str]]:
+    """The erased customers (count and hash of their keys) and the raw rows erased so far, and the erased keys.
+    Erased rows count too because a customer erased earlier can reach more published rows later (a login
+    linking a device's past anonymous events to them)."""
     with duckdb.connect() as con:
         con.execute(f"attach {_text(str(build_path))} as build (read_only)")
         present = {(schema, name) for schema, name in con.execute(
@@ -69,7 +72,10 @@ def _erasure_fingerprint(build_path: Path) -> str:
         for (schema, name), expression in ERASURE_SIGNALS.items():
             if (schema, name) in present:
                 parts.append(str(con.execute(f"select {expression} from build.{_quoted(schema)}.{_quoted(name)}").fetchone()))
-        return "; ".join(parts) or "none"
+        requests = ("staging", "stg_privacy__erasure_requests")
+        keys = [key for (key,) in con.execute("select distinct customer_key from build.staging.stg_privacy__erasure_requests "
+                                              "where customer_key is not null order by 1").fetchall()] if requests in present else []
+        return "; ".join(parts) or "none", keys
 
 
 def _free_share(path: Path) -> float:
@@ -78,11 +84,29 @@ def _free_share(path: Path) -> float:
     return free_blocks / max(total_blocks, 1)
 
 
-def _day_fingerprints(con, target: str, day_column: str, projection: str) -> dict[str, str]:
-    """Per day of a partitioned mart in the build: row count and the sum of its rows' hashes."""
+def _day_fingerprints(con, relation: str, day_column: str, projection: str, where: str = "true") -> dict[str, str]:
+    """Per day of a partitioned mart: row count and the sum of its rows' hashes (of the rows `where` keeps)."""
     rows = con.execute(f"select coalesce(cast({_quoted(day_column)} as varchar), 'null'), count(*), sum(hash(source_row)) "
-                       f"from (select {projection} from build.{target}) as source_row group by 1").fetchall()
+                       f"from (select {projection} from {relation} where {where}) as source_row group by 1").fetchall()
     return {day: f"{count}:{total}" for day, count, total in rows}
+
+
+def _without(fingerprints: dict[str, str], removed: dict[str, str]) -> dict[str, str]:
+    """Day fingerprints after the `removed` rows left: counts and hash sums subtract (the sum is exact, not modular)."""
+    remaining = dict(fingerprints)
+    for day, part in removed.items():
+        (count, total), (gone, gone_total) = (map(int, remaining[day].split(":")), map(int, part.split(":")))
+        remaining[day] = f"{count - gone}:{total - gone_total}"
+        if count == gone:
+            del remaining[day]
+    return remaining
+
+
+def _purge_pending_since(previous: dict | None, erased: str, today: date) -> str | None:
+    """The day since which a byte copy has held rows of erased customers in its bytes (deleted, not yet purged)."""
+    if previous is None:
+        return None
+    return previous.get("purge_pending_since") or (today.isoformat() if previous.get("erased") != erased else None)
 
 
 def _read_state(state_path: Path) -> dict | None:
@@ -93,28 +117,36 @@ def _read_state(state_path: Path) -> dict | None:
 
 
 def publish_copy(build_path: Path, published_path: Path, descriptions: Descriptions | None = None,
-                 schemas: tuple[str, ...] = CONSUMER_SCHEMAS, duckdb_config: dict | None = None) -> dict[str, int | str]:
+                 schemas: tuple[str, ...] = CONSUMER_SCHEMAS, duckdb_config: dict | None = None,
+                 erasure_purge_days: int = 7, today: date | None = None) -> dict[str, int | str | None]:
     """Write the consumer schemas of the build warehouse to a new file and rename it over `published_path`.
 
-    The new file is a fresh copy, or — when the last publish left its state beside the file, no customer was
-    erased since, and under a quarter of the last file is free blocks — a byte copy of the last published
-    file in which every table is replaced except the days of the DAY_PARTITIONED marts whose rows did not
-    change (known from the per-day fingerprints of the last publish). A fresh file holds only current rows;
-    the byte copy also keeps, in free blocks, rows that an earlier publish replaced, which readers of that
-    publish could already see — never rows an erasure removed, because an erasure makes the next copy fresh.
-    `duckdb_config` (memory_limit, threads, temp_directory) bounds the copy like the build.
-    Returns the published file's size in bytes, the number of tables, the mode and the days replaced.
+    The new file is a fresh copy, or — when the last publish left its state beside the file, under a quarter
+    of the last file is free blocks, and no erasure has waited `erasure_purge_days` for its purge — a byte copy
+    of the last published file in which every table is replaced except the days of the DAY_PARTITIONED marts
+    whose rows did not change (known from the per-day fingerprints of the last publish). A fresh file holds
+    only current rows. A byte copy also keeps, in free blocks, bytes of rows that were replaced or deleted; no
+    query reads them. Rows of customers erased since the last publish are deleted from the byte copy's tables
+    at once (each table then holds exactly the build's rows); their bytes leave the file with the first fresh
+    copy, at the latest `erasure_purge_days` after the erasure reached the copy (0: at once).
+    `duckdb_config` (memory_limit, threads, temp_directory) bounds the copy like the build; `today` is the
+    publish day the purge delay counts in (the UTC date when not given).
+    Returns the published file's size in bytes, the number of tables, the mode, the days replaced and the
+    day since which a purge is pending (None when the file holds no bytes of erased rows).
     """
     descriptions = descriptions or {}
+    today = today or datetime.now(timezone.utc).date()
     published_path.parent.mkdir(parents=True, exist_ok=True)
     state_path = published_path.with_name(f"{published_path.name}.publish-state.json")
     temporary = published_path.with_name(f".{published_path.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
-    erased = _erasure_fingerprint(build_path)
+    erased, erased_keys = _erasure_fingerprint(build_path)
     previous = _read_state(state_path) if published_path.exists() else None
-    incremental = (previous is not None and previous.get("erased") == erased
-                   and _free_share(published_path) <= FRESH_COPY_FREE_SHARE)
-    state = {"erased": erased, "days": {}}
+    pending_since = _purge_pending_since(previous, erased, today)
+    purge_due = pending_since is not None and (today - date.fromisoformat(pending_since)).days >= erasure_purge_days
+    incremental = previous is not None and not purge_due and _free_share(published_path) <= FRESH_COPY_FREE_SHARE
+    state = {"erased": erased, "days": {}, "purge_pending_since": pending_since if incremental else None}
+    newly_erased = incremental and previous.get("erased") != erased
     days_replaced = 0
     try:
         if incremental:
@@ -139,10 +171,14 @@ def publish_copy(build_path: Path, published_path: Path, descriptions: Descripti
                 con.execute(f"create schema if not exists {_quoted(schema)}")
                 day_column = DAY_PARTITIONED.get((schema, name))
                 if day_column:
-                    fingerprints = state["days"][f"{schema}.{name}"] = _day_fingerprints(con, target, day_column, projection)
+                    fingerprints = state["days"][f"{schema}.{name}"] = _day_fingerprints(con, f"build.{target}", day_column, projection)
                 if (incremental and day_column and published_tables.get((schema, name)) == published_columns
                         and f"{schema}.{name}" in previous["days"]):
                     before = previous["days"][f"{schema}.{name}"]
+                    if newly_erased and erased_keys:
+                        erased_rows = f"{_quoted(PERSON_COLUMN)} in ({', '.join(_text(key) for key in erased_keys)})"
+                        before = _without(before, _day_fingerprints(con, target, day_column, projection, erased_rows))
+                        con.execute(f"delete from {target} where {erased_rows}")
                     changed = sorted(day for day in fingerprints.keys() | before.keys() if fingerprints.get(day) != before.get(day))
                     if changed:
                         day = f"coalesce(cast({_quoted(day_column)} as varchar), 'null')"
@@ -170,7 +206,8 @@ def publish_copy(build_path: Path, published_path: Path, descriptions: Descripti
     finally:
         temporary.unlink(missing_ok=True)
     return {"size_bytes": published_path.stat().st_size, "tables": len(relations),
-            "mode": "incremental" if incremental else "fresh", "days_replaced": days_replaced}
+            "mode": "incremental" if incremental else "fresh", "days_replaced": days_replaced,
+            "purge_pending_since": state["purge_pending_since"]}
 
 
 @asset(pool=WAREHOUSE_POOL, deps=[warehouse_dbt_models, event_dbt_models, engagement_dbt_marts, *statistics_assets, *feedback_assets, statistics_dbt_marts],
@@ -181,7 +218,9 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
     settings = warehouse.settings()
     published = publish_copy(settings.warehouse_path, settings.published_path, manifest_descriptions(dbt_project().manifest_path),
                              duckdb_config={"memory_limit": settings.memory_limit, "threads": settings.threads,
-                                            "temp_directory": str(settings.duckdb_temp_dir)})
+                                            "temp_directory": str(settings.duckdb_temp_dir)},
+                             erasure_purge_days=settings.erasure_purge_days)
     context.log.info(f"published {published['tables']} tables to {settings.published_path} ({published['size_bytes'] / 1e6:.1f} MB, "
-                     f"{published['mode']} copy, {published['days_replaced']} days of day-partitioned marts replaced)")
+                     f"{published['mode']} copy, {published['days_replaced']} days of day-partitioned marts replaced, "
+                     f"purge of erased rows pending since {published['purge_pending_since'] or '-'})")
     return MaterializeResult(metadata={"path": str(settings.published_path), **published})

@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -115,27 +116,55 @@ def test_a_republish_replaces_only_the_changed_days_and_equals_a_fresh_copy(tmp_
         assert con.execute("select data_type from duckdb_columns() where column_name = 'amount'").fetchone() == ("BIGINT",)
 
 
-def test_an_erasure_makes_the_next_publish_a_fresh_file(tmp_path):
-    build, published = tmp_path / "build.duckdb", tmp_path / "pub" / "engagement.duckdb"
+def erasure_build(build: Path) -> None:
+    """A build warehouse with events of ten customers over three days and an (empty) erasure request list."""
     with duckdb.connect(str(build)) as con:
         con.execute("create schema marts; create schema staging")
         con.execute("create table staging.requests (customer_key varchar)")
         con.execute("create view staging.stg_privacy__erasure_requests as select * from staging.requests")
         con.execute("create table marts.fct_events as select i as event_id, date '2026-06-01' + cast(i % 3 as integer) as event_date, "
                     "'customer-' || (i % 10) as person_key from range(3000) as t(i)")
-    assert publish_copy(build, published)["mode"] == "fresh"
+
+
+def erase(build: Path, customer_key: str) -> None:
     with duckdb.connect(str(build)) as con:
-        con.execute("insert into staging.requests values ('customer-4')")
-        con.execute("delete from marts.fct_events where person_key = 'customer-4'")
-    erased = publish_copy(build, published)
-    # A byte copy would keep the deleted rows in free blocks; a fresh file has none.
-    assert erased["mode"] == "fresh"
+        con.execute(f"insert into staging.requests values ('{customer_key}')")
+        con.execute(f"delete from marts.fct_events where person_key = '{customer_key}'")
+
+
+def test_an_erasure_deletes_the_rows_at_once_and_purges_the_file_within_the_purge_delay(tmp_path):
+    build, published = tmp_path / "build.duckdb", tmp_path / "pub" / "engagement.duckdb"
+    erasure_build(build)
+    june = [date(2026, 6, day) for day in range(1, 31)]
+    assert publish_copy(build, published, today=june[0])["mode"] == "fresh"
+    erase(build, "customer-4")
+    erased = publish_copy(build, published, today=june[1])
+    # Deleted from the copy's tables and counted out of the day fingerprints: no day differs, none is rewritten.
+    assert (erased["mode"], erased["days_replaced"], erased["purge_pending_since"]) == ("incremental", 0, "2026-06-02")
+    fresh = tmp_path / "fresh" / "engagement.duckdb"
+    publish_copy(build, fresh)
+    assert published_rows_differ(published, fresh) == {}
+    erase(build, "customer-7")  # a second erasure does not move the deadline of the first
+    assert publish_copy(build, published, today=june[5])["purge_pending_since"] == "2026-06-02"
+    purged = publish_copy(build, published, today=june[8])  # 7 days after the first erasure reached the copy
+    assert (purged["mode"], purged["purge_pending_since"]) == ("fresh", None)
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute("pragma database_size").fetchone()[5] == 0  # no free block left to hold erased bytes
+        assert con.execute("select count(*) from marts.fct_events where person_key in ('customer-4', 'customer-7')").fetchone() == (0,)
+    assert publish_copy(build, published, today=june[9])["mode"] == "incremental"
+    published.with_name(published.name + ".publish-state.json").unlink()
+    assert publish_copy(build, published, today=june[9])["mode"] == "fresh"  # no state of the last publish: nothing to compare with
+
+
+def test_a_purge_delay_of_zero_days_publishes_a_fresh_file_after_every_erasure(tmp_path):
+    build, published = tmp_path / "build.duckdb", tmp_path / "pub" / "engagement.duckdb"
+    erasure_build(build)
+    assert publish_copy(build, published, erasure_purge_days=0)["mode"] == "fresh"
+    assert publish_copy(build, published, erasure_purge_days=0)["mode"] == "incremental"
+    erase(build, "customer-4")
+    assert publish_copy(build, published, erasure_purge_days=0)["mode"] == "fresh"
     with duckdb.connect(str(published), read_only=True) as con:
         assert con.execute("pragma database_size").fetchone()[5] == 0
-        assert con.execute("select count(*) from marts.fct_events where person_key = 'customer-4'").fetchone() == (0,)
-    assert publish_copy(build, published)["mode"] == "incremental"
-    published.with_name(published.name + ".publish-state.json").unlink()
-    assert publish_copy(build, published)["mode"] == "fresh"  # no state of the last publish: nothing to compare with
 
 
 def test_whole_graph_materialises_and_publishes_a_file_duckdb_1_4_opens(materialised_graph):
