@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import betaln, gammaln, hyp2f1
+from scipy.special import betaln, digamma, gammaln, hyp2f1
 
 from engagement_warehouse.statistics.fitting import FitResult, ModelParams, fit_log_parameters
 
@@ -57,19 +57,52 @@ def log_likelihood(params: BgNbdParams, frequency, recency, age) -> np.ndarray:
     return ln_a1_a2 + np.logaddexp(ln_a3, ln_a4)
 
 
-def fit(frequency, recency, age, start: BgNbdParams = BgNbdParams(1.0, 1.0, 1.0, 1.0)) -> FitResult:
-    """Maximum-likelihood estimates of (r, α, a, b) with standard errors.
+def negative_log_likelihood(frequency, recency, age):
+    """−Σ log_likelihood and its exact gradient in (r, α, a, b), as a function of the parameters.
 
-    Customers with identical (x, t_x, T) are fitted once with a count weight, so a million
-    customers on daily-resolution data cost what their distinct histories cost.
+    The terms that depend on a customer only through x (ln Γ(r + x), ln B(a, b + x) and their digammas) are
+    computed once per distinct x, which is what makes an evaluation on a million customers cheap. With
+    w = A4 / (A3 + A4), the share of the likelihood that says "dropped out after the last purchase":
+      ∂/∂r = ψ(r + x) − ψ(r) + ln α − (1 − w) ln(α + T) − w ln(α + t_x)
+      ∂/∂α = r/α − (r + x)((1 − w)/(α + T) + w/(α + t_x))
+      ∂/∂a = ψ(a + b) − ψ(a + b + x) + w/a
+      ∂/∂b = ψ(b + x) − ψ(a + b + x) − ψ(b) + ψ(a + b) − w/(b + x − 1)
     """
+    x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, age))
+    levels, level_of = np.unique(x, return_inverse=True)
+    per_level = np.bincount(level_of).astype(float)
+    n, repeat, repeat_levels = float(len(x)), x > 0, levels > 0
+
+    def evaluate(params: np.ndarray) -> tuple[float, np.ndarray]:
+        r, alpha, a, b = params
+        inverse_b_x_1 = np.zeros_like(levels)
+        inverse_b_x_1[repeat_levels] = 1.0 / (b + levels[repeat_levels] - 1)
+        ln_alpha_big_t, ln_alpha_t_x = np.log(alpha + big_t), np.log(alpha + t_x)
+        ln_a3 = -(r + x) * ln_alpha_big_t
+        ln_a4 = np.where(repeat, np.log(a) + np.log(inverse_b_x_1[level_of], where=repeat, out=np.ones_like(x))
+                         - (r + x) * ln_alpha_t_x, -np.inf)
+        ln_a3_a4 = np.logaddexp(ln_a3, ln_a4)
+        w = np.exp(ln_a4 - ln_a3_a4)
+        digamma_a_b_x = digamma(a + b + levels)
+        value = (per_level @ (gammaln(r + levels) + betaln(a, b + levels))
+                 + n * (r * np.log(alpha) - betaln(a, b) - gammaln(r)) + ln_a3_a4.sum())
+        gradient = np.array([
+            per_level @ digamma(r + levels) + n * (np.log(alpha) - digamma(r))
+            - ((1 - w) @ ln_alpha_big_t + w @ ln_alpha_t_x),
+            n * r / alpha - (r + x) @ ((1 - w) / (alpha + big_t) + w / (alpha + t_x)),
+            n * digamma(a + b) - per_level @ digamma_a_b_x + w.sum() / a,
+            per_level @ (digamma(b + levels) - digamma_a_b_x) - n * (digamma(b) - digamma(a + b))
+            - w @ inverse_b_x_1[level_of],
+        ])
+        return -float(value), -gradient
+
+    return evaluate
+
+
+def fit(frequency, recency, age, start: BgNbdParams = BgNbdParams(1.0, 1.0, 1.0, 1.0)) -> FitResult:
+    """Maximum-likelihood estimates of (r, α, a, b) with standard errors, on the exact gradient."""
     x, t_x, big_t = validate_rfm(frequency, recency, age)
-    distinct, counts = np.unique(np.stack([x, t_x, big_t]), axis=1, return_counts=True)
-
-    def negative(params: np.ndarray) -> float:
-        return -float(np.dot(counts, log_likelihood(BgNbdParams(*params), *distinct)))
-
-    return fit_log_parameters(negative, BgNbdParams.names(), start.values(), len(x), "BG/NBD")
+    return fit_log_parameters(negative_log_likelihood(x, t_x, big_t), BgNbdParams.names(), start.values(), len(x), "BG/NBD")
 
 
 def _delta_repeat_term(params: BgNbdParams, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Maximum likelihood in log-parameter space, with standard errors from the observed information."""
+"""Maximum likelihood in log-parameter space on exact gradients, with standard errors from the observed information."""
 
 from __future__ import annotations
 
@@ -54,40 +54,46 @@ class FitResult:
         return flat
 
 
-def _hessian(function: Callable[[np.ndarray], float], at: np.ndarray, step: float = 1e-4) -> np.ndarray:
-    """Central finite-difference Hessian; steps are in log-parameter units, so one size fits all parameters."""
-    k = len(at)
-    hessian = np.empty((k, k))
-    offsets = np.eye(k) * step
-    for i in range(k):
-        for j in range(i, k):
-            value = (function(at + offsets[i] + offsets[j]) - function(at + offsets[i] - offsets[j])
-                     - function(at - offsets[i] + offsets[j]) + function(at - offsets[i] - offsets[j])) / (4 * step * step)
-            hessian[i, j] = hessian[j, i] = value
-    return hessian
+# A model's negative log-likelihood at natural-scale parameters, with its gradient with respect to them.
+NegativeLogLikelihood = Callable[[np.ndarray], tuple[float, np.ndarray]]
 
 
-def fit_log_parameters(negative_log_likelihood: Callable[[np.ndarray], float], names: Sequence[str],
+def _hessian(gradient: Callable[[np.ndarray], np.ndarray], at: np.ndarray, step: float = 1e-5) -> np.ndarray:
+    """Central differences of the exact gradient, symmetrised (error O(step²) on the gradient's own accuracy);
+    steps are in log-parameter units, so one size fits all parameters."""
+    columns = [(gradient(at + step * unit) - gradient(at - step * unit)) / (2 * step) for unit in np.eye(len(at))]
+    hessian = np.column_stack(columns)
+    return (hessian + hessian.T) / 2
+
+
+def fit_log_parameters(negative_log_likelihood: NegativeLogLikelihood, names: Sequence[str],
                        start: Sequence[float], n_observations: int, model: str) -> FitResult:
-    """Minimise ``negative_log_likelihood(exp(theta))`` over theta = log(params) with L-BFGS-B.
+    """Minimise ``negative_log_likelihood(exp(theta))`` over theta = log(params) with L-BFGS-B, on its exact
+    gradient (d/dθ = params · d/dparams).
 
     Raises FitError when the optimiser fails or lands on a non-finite likelihood, so callers
     never publish estimates from a failed fit.
     """
-    def objective(log_params: np.ndarray) -> float:
-        value = negative_log_likelihood(np.exp(log_params))
-        return value if np.isfinite(value) else 1e300
+    def objective(log_params: np.ndarray) -> tuple[float, np.ndarray]:
+        params = np.exp(log_params)
+        value, gradient = negative_log_likelihood(params)
+        if not (np.isfinite(value) and np.isfinite(gradient).all()):
+            return 1e300, np.zeros_like(log_params)
+        return value, gradient * params
+
+    def value_only(log_params: np.ndarray) -> float:
+        return objective(log_params)[0]
 
     bounds = [(-12.0, 12.0)] * len(names)
-    result = minimize(objective, np.log(np.asarray(start, dtype=float)), method="L-BFGS-B",
+    result = minimize(objective, np.log(np.asarray(start, dtype=float)), jac=True, method="L-BFGS-B",
                       bounds=bounds, options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-8})
     message = str(result.message)
     if not result.success:
-        # L-BFGS-B's line search stalls on finite-difference gradients near a flat optimum; a
-        # derivative-free simplex from where it stopped either converges, or crawls along a ridge
-        # (e.g. BG/NBD a, b -> infinity on short histories: dropout heterogeneity not identified)
-        # without raising the likelihood — then the maximum is reached and the SEs show the ridge.
-        polished = minimize(objective, result.x, method="Nelder-Mead", bounds=bounds,
+        # The line search can stall where the likelihood is flat to rounding; a derivative-free simplex from
+        # where it stopped either converges, or crawls along a ridge (e.g. BG/NBD a, b -> infinity on short
+        # histories: dropout heterogeneity not identified) without raising the likelihood — then the maximum
+        # is reached and the SEs show the ridge.
+        polished = minimize(value_only, result.x, method="Nelder-Mead", bounds=bounds,
                             options={"maxiter": 20000, "xatol": 1e-6, "fatol": 1e-10})
         settled = polished.success or abs(polished.fun - result.fun) <= 1e-5 * max(1.0, abs(result.fun))
         message = (f"{result.message}; Nelder-Mead: {polished.message}" if polished.success else
@@ -101,7 +107,7 @@ def fit_log_parameters(negative_log_likelihood: Callable[[np.ndarray], float], n
         raise FitError(f"{model}: optimiser stopped without converging ({message}); "
                        f"check for too few observations ({n_observations}) or degenerate inputs")
     estimate = np.exp(result.x)
-    covariance = _inverse_or_nan(_hessian(objective, result.x))
+    covariance = _inverse_or_nan(_hessian(lambda log_params: objective(log_params)[1], result.x))
     log_se = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
     return FitResult(
         params={name: float(value) for name, value in zip(names, estimate)},

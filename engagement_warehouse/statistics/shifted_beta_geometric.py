@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import betaln, hyp2f1
+from scipy.special import betaln, digamma, hyp2f1
 
 from engagement_warehouse.statistics.fitting import FitResult, ModelParams, fit_log_parameters
 
@@ -80,10 +80,27 @@ def fit_lifetimes(periods, churned, count, start: SbgParams = SbgParams(1.0, 1.0
         raise ValueError(f"the sBG parameters are not identified: need both churn and renewals "
                          f"(subscribers who churned: {int(churned_total)}, who renewed at least once: {int(renewed_total)})")
 
-    def negative(params: np.ndarray) -> float:
-        return -log_likelihood(SbgParams(*params), t, lost, n)
+    return fit_log_parameters(negative_log_likelihood(t, lost, n), SbgParams.names(), start.values(), int(n.sum()),
+                              "shifted-beta-geometric")
 
-    return fit_log_parameters(negative, SbgParams.names(), start.values(), int(n.sum()), "shifted-beta-geometric")
+
+def negative_log_likelihood(periods, churned, count):
+    """−log_likelihood and its exact gradient in (α, β), as a function of the parameters. With
+    ∂ln B(u, v)/∂u = ψ(u) − ψ(u + v):
+      churned in period t: ∂/∂α = ψ(α + 1) − ψ(α) − ψ(α + β + t) + ψ(α + β),
+                           ∂/∂β = ψ(β + t − 1) − ψ(β) − ψ(α + β + t) + ψ(α + β);
+      active after t:      ∂/∂α = ψ(α + β) − ψ(α + β + t),  ∂/∂β = ψ(β + t) − ψ(β) − ψ(α + β + t) + ψ(α + β).
+    """
+    t, lost, n = np.asarray(periods, dtype=float), np.asarray(churned, bool), np.asarray(count, dtype=float)
+
+    def evaluate(params: np.ndarray) -> tuple[float, np.ndarray]:
+        alpha, beta = params
+        common = digamma(alpha + beta) - digamma(alpha + beta + t)
+        d_alpha = common + np.where(lost, digamma(alpha + 1) - digamma(alpha), 0.0)
+        d_beta = common + np.where(lost, digamma(beta + np.maximum(t, 1) - 1), digamma(beta + t)) - digamma(beta)
+        return -log_likelihood(SbgParams(alpha, beta), t, lost, n), -np.array([n @ d_alpha, n @ d_beta])
+
+    return evaluate
 
 
 def fit(active_at_period_end, start: SbgParams = SbgParams(1.0, 1.0)) -> FitResult:

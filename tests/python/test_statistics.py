@@ -130,6 +130,61 @@ def test_gamma_gamma_recovers_the_planted_parameters(planted_orders):
     _within_three_standard_errors(fit, {"p": gg.p, "q": gg.q, "gamma": gg.gamma})
 
 
+def _central_gradient(function, at: np.ndarray, step: float = 1e-6) -> np.ndarray:
+    return np.array([(function(at + step * at * unit) - function(at - step * at * unit)) / (2 * step * at[i])
+                     for i, unit in enumerate(np.eye(len(at)))])
+
+
+def _likelihoods(planted_orders):
+    """(exact objective, the published per-customer formula summed, two parameter points) per model."""
+    _, orders = planted_orders
+    rfm = _rfm_in_weeks(orders)
+    x, t_x, big_t = rfm["frequency"], rfm["recency"], rfm["age"]
+    repeat = x > 0
+    spend = rfm["mean_repeat_spend"][repeat]
+    periods, churned, count = sbg.survivors_to_lifetimes([1000, 631, 468, 382, 326, 289, 262, 241, 223])
+    return {
+        "BG/NBD": (bg_nbd.negative_log_likelihood(x, t_x, big_t),
+                   lambda q: -bg_nbd.log_likelihood(bg_nbd.BgNbdParams(*q), x, t_x, big_t).sum(),
+                   ([0.7, 4.0, 0.8, 2.5], [2.0, 10.0, 1.5, 0.6])),
+        "Gamma-Gamma": (gamma_gamma.negative_log_likelihood(x[repeat], spend),
+                        lambda q: -gamma_gamma.log_likelihood(gamma_gamma.GammaGammaParams(*q), x[repeat], spend).sum(),
+                        ([6.0, 3.8, 15.0], [1.0, 2.0, 0.5])),
+        "sBG": (sbg.negative_log_likelihood(periods, churned, count),
+                lambda q: -sbg.log_likelihood(sbg.SbgParams(*q), periods, churned, count),
+                ([0.7, 1.2], [3.0, 0.4])),
+    }
+
+
+@pytest.mark.parametrize("model", ["BG/NBD", "Gamma-Gamma", "sBG"])
+def test_the_exact_gradient_equals_finite_differences_of_the_published_likelihood(planted_orders, model):
+    objective, published, points = _likelihoods(planted_orders)[model]
+    for point in map(np.array, points):
+        value, gradient = objective(point)
+        assert value == pytest.approx(published(point), rel=1e-12)
+        np.testing.assert_allclose(gradient, _central_gradient(published, point), rtol=2e-5)
+
+
+@pytest.mark.parametrize("model", ["BG/NBD", "Gamma-Gamma"])
+def test_fits_converge_on_the_gradient_and_their_standard_errors_match_the_published_likelihoods_curvature(planted_orders, model):
+    _, orders = planted_orders
+    rfm = _rfm_in_weeks(orders)
+    repeat = rfm["frequency"] > 0
+    fit = (bg_nbd.fit(rfm["frequency"], rfm["recency"], rfm["age"]) if model == "BG/NBD" else
+           gamma_gamma.fit(rfm["frequency"][repeat], rfm["mean_repeat_spend"][repeat]))
+    assert fit.converged and "Nelder-Mead" not in fit.message, fit.message
+    _, published, _ = _likelihoods(planted_orders)[model]
+    estimate = np.array(list(fit.params.values()))
+    # observed information of the published formula in log-parameters, by second differences of the value alone
+    step, k = 1e-4, len(estimate)
+    log_estimate, at = np.log(estimate), lambda theta: published(np.exp(theta))
+    hessian = np.array([[(at(log_estimate + step * (e_i + e_j)) - at(log_estimate + step * (e_i - e_j))
+                          - at(log_estimate - step * (e_i - e_j)) + at(log_estimate - step * (e_i + e_j))) / (4 * step * step)
+                         for e_j in np.eye(k)] for e_i in np.eye(k)])
+    expected = estimate * np.sqrt(np.diag(np.linalg.inv(hessian)))
+    np.testing.assert_allclose(list(fit.standard_errors.values()), expected, rtol=1e-3)
+
+
 def test_sbg_recovers_the_planted_churn_of_each_monthly_plan():
     rng = np.random.default_rng(7)
     truth, plans = PlantedTruth(), load_plans()
