@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import csv
 import difflib
-import json
 import gzip
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +42,7 @@ FORMATS = {".parquet": "parquet", ".csv": "csv", ".gz": "csv"}  # .gz: gzip-comp
 NESTED_TYPE_MARKERS = ("STRUCT", "MAP", "[]", "UNION")
 # Landing tables whose staging reads only new load files: the staging table, whose rows carry load_id and
 # load_fingerprint (what was staged, file by file).
-INCREMENTAL_STAGING = {"events": "staging.base_app__events"}
+INCREMENTAL_STAGING = {"events": "staging.base_app__events", "messages": "staging.base_marketing__messages"}
 # A staged file whose fingerprint changed, or that left the landing folder: its staged rows no longer match it.
 RESTAGING_CHANGES = ("rewritten", "removed")
 

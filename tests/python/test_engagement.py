@@ -6,9 +6,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import generate_small, run_dbt, run_preflight, warehouse_env
 from dagster import materialize
 
-from conftest import generate_small, run_dbt, run_preflight, warehouse_env
 from engagement_warehouse.settings import PROJECT_ROOT
 from orchestration.benchmark import land
 from orchestration.dbt_assets import dbt_build_args, engagement_dbt_marts, event_dbt_models, warehouse_dbt_models
@@ -19,7 +19,8 @@ from orchestration.resources import WarehouseResource
 
 ENGAGEMENT_MARTS = ("fct_events", "fct_sessions", "person_daily_activity", "person_daily_segments", "engagement_daily",
                     "retention_cohorts", "funnel_monthly")
-BUILD_ENGAGEMENT = ("build", "--select", "+path:models/marts/engagement", "--resource-type", "seed", "--resource-type", "model")
+BUILD_ENGAGEMENT = ("build", "--select", "+path:models/marts/engagement", "+stg_marketing__messages",
+                    "--resource-type", "seed", "--resource-type", "model")
 
 
 def _daily_counts(path: str) -> tuple[list[int], list[int], int, int]:
@@ -91,9 +92,9 @@ def daily_and_full(tmp_path_factory) -> tuple[str, str, dict[str, list], dict]:
     once from the same files. Besides what the generator plants (late and duplicate events, erasure requests that
     land after the customer's events), the loads carry what incremental staging has to decide across files:
     each day's events in two files; on day 3, three customers whose rows arrive only on day 4 (their events are
-    orphans until then); on day 6, copies of five day-5 events received a second earlier than the staged copy
-    (they win) and of five received an hour later (they do not); on day 7, a day-6 file sent again under another
-    name."""
+    orphans until then, and so are their messages); on day 6, copies of five day-5 events received a second
+    earlier than the staged copy (they win) and of five received an hour later (they do not), and the same for
+    five plus five day-5 messages by their sent time; on day 7, a day-6 file sent again under another name."""
     root = tmp_path_factory.mktemp("incremental")
     generate_small(root / "all", seed=5, customers=300, days=9, late_rate=0.08, out_of_order_rate=0.08, erasure_rate=0.03)
     days = sorted(path.stem for path in (root / "all" / "events").glob("*.parquet"))
@@ -117,7 +118,23 @@ def daily_and_full(tmp_path_factory) -> tuple[str, str, dict[str, list], dict]:
                     staged = [row[0] for row in warehouse.execute(
                         "select event_id from staging.base_app__events where row_disposition = 'staged' "
                         f"and load_id like '{days[5]}/%' order by event_id limit 10").fetchall()]
+                    # the copies' sent times as text in UTC, one second before or an hour after the staged copy's
+                    sent_again = warehouse.execute(
+                        "select message_id, strftime(case when row_number() over (order by message_id) <= 5 "
+                        "then sent_at - interval 1 second else sent_at + interval 1 hour end, '%Y-%m-%dT%H:%M:%SZ') "
+                        "from staging.base_marketing__messages where row_disposition = 'staged' "
+                        f"and load_id = '{days[5]}.parquet' order by message_id limit 10").fetchall()
+                messages = [message_id for message_id, _ in sent_again]
                 planted["earlier_copies"], planted["later_copies"] = staged[:5], staged[5:]
+                planted["earlier_message_copies"], planted["later_message_copies"] = messages[:5], messages[5:]
+                sent_at = " ".join(f"when message_id = '{m}' then '{t}'" for m, t in sent_again)
+                con.execute(
+                    f"copy (select * exclude (file_row_number) "
+                    f"replace (case {sent_at} end as sent_at, 'copy-from-another-load' as campaign) "
+                    f"from read_parquet('{landed / 'messages' / days[5]}.parquet', file_row_number = true) "
+                    f"where message_id in ({_sql_list(messages)}) "
+                    "qualify row_number() over (partition by message_id order by file_row_number) = 1) "  # one copy each
+                    f"to '{landed / 'messages' / (day + '-copies.parquet')}'")
                 con.execute(
                     f"copy (select * replace (case when event_id in ({_sql_list(staged[:5])}) then received_at - interval 1 second "
                     "else received_at + interval 1 hour end as received_at, '/copy-from-another-load' as page) "
@@ -129,9 +146,10 @@ def daily_and_full(tmp_path_factory) -> tuple[str, str, dict[str, list], dict]:
         assert result.returncode == 0, (day, result.stdout[-5000:])
         if index == 2:
             with duckdb.connect(daily_path, read_only=True) as con:
-                planted["orphans_before_their_customer"] = con.execute(
-                    "select count(*) from staging.base_app__events where reason_code = 'orphan_customer' "
-                    f"and customer_id in ({_sql_list(late_customers)})").fetchone()[0]
+                for table in ("app__events", "marketing__messages"):
+                    planted[f"{table} orphans before their customer"] = con.execute(
+                        f"select count(*) from staging.base_{table} where reason_code = 'orphan_customer' "
+                        f"and customer_id in ({_sql_list(late_customers)})").fetchone()[0]
     with duckdb.connect(daily_path, read_only=True) as con:
         before_rerun = {t: sorted(con.execute(f"select * from marts.{t}").fetchall(), key=repr) for t in ENGAGEMENT_MARTS}
     result = run_dbt(daily_env, *BUILD_ENGAGEMENT)  # the scheduler runs the last load again
@@ -142,7 +160,7 @@ def daily_and_full(tmp_path_factory) -> tuple[str, str, dict[str, list], dict]:
     return daily_path, full_env["EW_WAREHOUSE_PATH"], before_rerun, planted
 
 
-@pytest.mark.parametrize("table", ["staging.base_app__events", "intermediate.int_identity_map",
+@pytest.mark.parametrize("table", ["staging.base_app__events", "staging.base_marketing__messages", "intermediate.int_identity_map",
                                    *(f"marts.{t}" for t in ENGAGEMENT_MARTS)])
 def test_day_by_day_incremental_builds_equal_a_full_refresh(daily_and_full, table):
     daily, full, _, _ = daily_and_full
@@ -151,15 +169,16 @@ def test_day_by_day_incremental_builds_equal_a_full_refresh(daily_and_full, tabl
     assert _differences(daily, full, table) == (0, 0)
 
 
-def test_orphans_are_released_when_their_customer_arrives_in_a_later_load(daily_and_full):
+@pytest.mark.parametrize("table", ["app__events", "marketing__messages"])
+def test_orphans_are_released_when_their_customer_arrives_in_a_later_load(daily_and_full, table):
     daily, _, _, planted = daily_and_full
-    assert planted["orphans_before_their_customer"] > 0
+    assert planted[f"{table} orphans before their customer"] > 0
     with duckdb.connect(daily, read_only=True) as con:
         dispositions = con.execute(
-            "select distinct row_disposition from staging.base_app__events "
+            f"select distinct row_disposition from staging.base_{table} "
             f"where customer_id in ({_sql_list(planted['late_customers'])}) and reason_code is distinct from 'orphan_customer' "
             "and row_disposition <> 'quarantined'").fetchall()
-        still_orphans = con.execute("select count(*) from staging.base_app__events where reason_code = 'orphan_customer' "
+        still_orphans = con.execute(f"select count(*) from staging.base_{table} where reason_code = 'orphan_customer' "
                                     f"and customer_id in ({_sql_list(planted['late_customers'])})").fetchone()[0]
     assert still_orphans == 0 and ("staged",) in dispositions
 
@@ -168,12 +187,27 @@ def test_the_earliest_received_copy_wins_even_when_it_lands_in_a_later_load(dail
     daily, _, _, planted = daily_and_full
     with duckdb.connect(daily, read_only=True) as con:
         def staged_pages(event_ids: list[str]) -> set[str]:
-            return {row[0] for row in con.execute(f"select page from marts.fct_events where event_id in ({_sql_list(event_ids)})").fetchall()}
+            return {row[0] for row in con.execute(
+                f"select page from marts.fct_events where event_id in ({_sql_list(event_ids)})").fetchall()}
 
         copies_file = con.execute("select row_disposition, count(*) from staging.base_app__events "
                                   "where load_id like '%/copies.parquet' group by 1 order by 1").fetchall()
         assert staged_pages(planted["earlier_copies"]) == {"/copy-from-another-load"}
         assert "/copy-from-another-load" not in staged_pages(planted["later_copies"])
+    assert copies_file == [("duplicate", 5), ("staged", 5)]
+
+
+def test_the_earliest_sent_message_copy_wins_even_when_it_lands_in_a_later_load(daily_and_full):
+    daily, _, _, planted = daily_and_full
+    with duckdb.connect(daily, read_only=True) as con:
+        def staged_campaigns(message_ids: list[str]) -> set[str]:
+            return {row[0] for row in con.execute("select campaign from staging.stg_marketing__messages "
+                                                  f"where message_id in ({_sql_list(message_ids)})").fetchall()}
+
+        copies_file = con.execute("select row_disposition, count(*) from staging.base_marketing__messages "
+                                  "where load_id like '%-copies.parquet' group by 1 order by 1").fetchall()
+        assert staged_campaigns(planted["earlier_message_copies"]) == {"copy-from-another-load"}
+        assert "copy-from-another-load" not in staged_campaigns(planted["later_message_copies"])
     assert copies_file == [("duplicate", 5), ("staged", 5)]
 
 
