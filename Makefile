@@ -76,8 +76,15 @@ bench-feedback: $(BIN)/.installed  ## theme assignment time on 1M texts, then fa
 	$(BIN)/python -m engagement_warehouse.benchmarks.feedback --texts 1000000 --seeds 1
 	$(BIN)/python -m engagement_warehouse.benchmarks.feedback --texts 100000 --seeds 10
 
-bench-statistics: $(BIN)/.installed  ## CLV fit + predict time and peak memory for 1M customers
-	$(BIN)/python -m engagement_warehouse.benchmarks.statistics --customers 1000000
+# The peer library the statistics are timed against, in a venv of its own (never in the project's).
+PEER := .venv-peer
+$(PEER)/.installed:
+	$(PYTHON) -m venv $(PEER)
+	$(PEER)/bin/pip install --quiet lifetimes==0.11.3
+	touch $@
+
+bench-statistics: $(BIN)/.installed $(PEER)/.installed  ## CLV fit + predict time at 10k, 100k and 1M customers, ours beside lifetimes
+	$(BIN)/python -m engagement_warehouse.benchmarks.statistics --customers 10000 100000 1000000 --peer-python $(PEER)/bin/python
 
 screenshot: $(BIN)/.installed chromium  ## docs/dagster_asset_lineage.png from the running UI
 	$(BIN)/python -m orchestration.screenshot docs/dagster_asset_lineage.png

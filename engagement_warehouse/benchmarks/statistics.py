@@ -1,16 +1,21 @@
-"""`python -m engagement_warehouse.benchmarks.statistics --customers 1000000`: time the CLV fits and predictions.
+"""`python -m engagement_warehouse.benchmarks.statistics --customers 10000 100000 1000000 [--peer-python P]`.
 
 Draws customers and orders from the generator's planted BG/NBD and Gamma-Gamma processes over
 one year, then times what the `customer_clv_predictions` asset computes: both fits, P(alive),
-expected purchases, expected spend and discounted CLV for every buyer.
+expected purchases, expected spend and discounted 36-month CLV for every buyer — and, with
+--peer-python, the same stages in the peer library lifetimes on the same histories.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
+import subprocess
+import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 
@@ -25,7 +30,7 @@ def _peak_rss_mib() -> float:
 
 def purchase_histories(customers: int, days: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(frequency, recency, age, mean repeat spend) per buyer, in weeks, from the generator's processes."""
-    window = population.Window(int(datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp()), days)
+    window = population.Window(int(datetime(2026, 1, 1, tzinfo=UTC).timestamp()), days)
     rng = np.random.default_rng(seed)
     orders = population.simulate_orders(rng, population.simulate_customers(rng, customers, window), PlantedTruth(), window)
     buyers, first, count = np.unique(orders.customer, return_index=True, return_counts=True)
@@ -37,18 +42,11 @@ def purchase_histories(customers: int, days: int, seed: int) -> tuple[np.ndarray
             (window.end - orders.ordered_at[first]) / population.WEEK, mean_spend)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m engagement_warehouse.benchmarks.statistics")
-    parser.add_argument("--customers", type=int, default=1_000_000)
-    parser.add_argument("--days", type=int, default=365)
-    parser.add_argument("--seed", type=int, default=42)
-    args = parser.parse_args(argv)
+HORIZON_MONTHS, MONTHLY_DISCOUNT_RATE, MARGIN = 36, 0.01, 0.8
 
-    started = time.perf_counter()
-    x, t_x, big_t, spend = purchase_histories(args.customers, args.days, args.seed)
-    print(f"{args.customers:,} customers -> {len(x):,} buyers ({int((x > 0).sum()):,} repeat) drawn in "
-          f"{time.perf_counter() - started:.1f} s, peak RSS {_peak_rss_mib():.0f} MiB")
 
+def time_ours(x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, spend: np.ndarray) -> tuple[dict[str, float], dict]:
+    """Seconds per stage of what the `customer_clv_predictions` asset computes, and the fitted parameters."""
     timings = {}
     clock = time.perf_counter()
     purchase_fit = bg_nbd.fit(x, t_x, big_t)
@@ -60,18 +58,57 @@ def main(argv: list[str] | None = None) -> int:
     clock = time.perf_counter()
     purchases, spend_params = bg_nbd.BgNbdParams.from_fit(purchase_fit), gamma_gamma.GammaGammaParams.from_fit(spend_fit)
     bg_nbd.probability_alive(purchases, x, t_x, big_t)
-    bg_nbd.expected_purchases(purchases, 36 * clv.WEEKS_PER_MONTH, x, t_x, big_t)
+    bg_nbd.expected_purchases(purchases, HORIZON_MONTHS * clv.WEEKS_PER_MONTH, x, t_x, big_t)
     gamma_gamma.expected_mean_spend(spend_params, x, spend)
-    clv.predictive_clv(purchases, spend_params, x, t_x, big_t, spend, horizon_months=36, monthly_discount_rate=0.01, margin=0.8)
-    timings["predict (P(alive), 36-month purchases, spend, CLV)"] = time.perf_counter() - clock
+    clv.predictive_clv(purchases, spend_params, x, t_x, big_t, spend, horizon_months=HORIZON_MONTHS,
+                       monthly_discount_rate=MONTHLY_DISCOUNT_RATE, margin=MARGIN)
+    timings["predict (P(alive), purchases, spend, CLV)"] = time.perf_counter() - clock
+    return timings, {"bg_nbd": purchase_fit, "gamma_gamma": spend_fit}
 
-    for name, seconds in timings.items():
-        print(f"  {name:<55} {seconds:7.2f} s")
-    print(f"  {'fit + predict':<55} {sum(timings.values()):7.2f} s, peak RSS {_peak_rss_mib():.0f} MiB")
-    print("  BG/NBD " + ", ".join(f"{k}={v:.3f}±{purchase_fit.standard_errors[k]:.3f}" for k, v in purchase_fit.params.items())
-          + " (planted r=0.75, alpha=5, a=0.8, b=2.4)")
-    print("  Gamma-Gamma " + ", ".join(f"{k}={v:.2f}±{spend_fit.standard_errors[k]:.2f}" for k, v in spend_fit.params.items())
-          + " (planted p=6, q=3.8, gamma=15)")
+
+def time_peer(peer_python: str, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarray, spend: np.ndarray) -> dict:
+    """The same stages in lifetimes, run by its own interpreter on the same histories (lifetimes_peer.py)."""
+    with tempfile.TemporaryDirectory() as folder:
+        histories = Path(folder) / "histories.npz"
+        np.savez(histories, frequency=x, recency=t_x, age=big_t, mean_spend=spend,
+                 horizon_weeks=HORIZON_MONTHS * clv.WEEKS_PER_MONTH, horizon_months=HORIZON_MONTHS,
+                 monthly_discount_rate=MONTHLY_DISCOUNT_RATE)
+        done = subprocess.run([peer_python, str(Path(__file__).with_name("lifetimes_peer.py")), str(histories)],
+                              capture_output=True, text=True)
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m engagement_warehouse.benchmarks.statistics")
+    parser.add_argument("--customers", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--peer-python", help="an interpreter with lifetimes installed, to time it on the same histories")
+    args = parser.parse_args(argv)
+
+    for customers in args.customers:
+        started = time.perf_counter()
+        x, t_x, big_t, spend = purchase_histories(customers, args.days, args.seed)
+        print(f"{customers:,} customers -> {len(x):,} buyers ({int((x > 0).sum()):,} repeat) drawn in "
+              f"{time.perf_counter() - started:.1f} s")
+        timings, fits = time_ours(x, t_x, big_t, spend)
+        peer = time_peer(args.peer_python, x, t_x, big_t, spend) if args.peer_python else {}
+        print(f"  {'stage':<45} {'ours':>9} {'lifetimes':>10}")
+        for name, seconds in timings.items():
+            print(f"  {name:<45} {seconds:8.2f}s {peer.get('timings', {}).get(name, float('nan')):9.2f}s")
+        print(f"  {'fit + predict':<45} {sum(timings.values()):8.2f}s {sum(peer.get('timings', {}).values()) or float('nan'):9.2f}s"
+              f"   peak RSS {_peak_rss_mib():.0f} MiB (ours)")
+        if "error" in peer:
+            print(f"  lifetimes failed: {peer['error']}")
+        purchase_fit, spend_fit = fits["bg_nbd"], fits["gamma_gamma"]
+        print("  BG/NBD " + ", ".join(f"{k}={v:.3f}±{purchase_fit.standard_errors[k]:.3f}" for k, v in purchase_fit.params.items())
+              + " (planted r=0.75, alpha=5, a=0.8, b=2.4)"
+              + ("; lifetimes " + ", ".join(f"{v:.3f}" for v in peer["bg_nbd"].values()) if "bg_nbd" in peer else ""))
+        print("  Gamma-Gamma " + ", ".join(f"{k}={v:.2f}±{spend_fit.standard_errors[k]:.2f}" for k, v in spend_fit.params.items())
+              + " (planted p=6, q=3.8, gamma=15)"
+              + ("; lifetimes " + ", ".join(f"{v:.2f}" for v in peer["gamma_gamma"].values()) if "gamma_gamma" in peer else ""))
     return 0
 
 

@@ -122,12 +122,19 @@ def probability_alive(params: BgNbdParams, frequency, recency, age) -> np.ndarra
 
 def expected_purchases(params: BgNbdParams, horizon, frequency, recency, age) -> np.ndarray:
     """E[Y(t) | x, t_x, T]: expected purchases in the next ``horizon`` time units (FHL 2005 eq. 10)."""
-    r, alpha, a, b = params.r, params.alpha, params.a, params.b
     x, t_x, big_t = validate_rfm(frequency, recency, age)
-    t = np.asarray(horizon, dtype=float)
+    return expected_purchases_if_alive(params, horizon, x, big_t) / (1.0 + _delta_repeat_term(params, x, t_x, big_t))
+
+
+def expected_purchases_if_alive(params: BgNbdParams, horizon, frequency, age) -> np.ndarray:
+    """E[Y(t) | x, T, alive at T] (FHL 2005 eq. 10 without its P(alive) factor, which depends on neither t nor
+    the parameters of t): (a + b + x − 1)/(a − 1) · [1 − ((α + T)/(α + T + t))^(r + x) · ₂F₁(r + x, b + x;
+    a + b + x − 1; t/(α + T + t))]. Inputs as validated by validate_rfm."""
+    r, alpha, a, b = params.r, params.alpha, params.a, params.b
+    x, big_t, t = np.asarray(frequency, dtype=float), np.asarray(age, dtype=float), np.asarray(horizon, dtype=float)
     z = t / (alpha + big_t + t)
     growth = 1.0 - ((alpha + big_t) / (alpha + big_t + t)) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z)
-    return (a + b + x - 1) / (a - 1) * growth / (1.0 + _delta_repeat_term(params, x, t_x, big_t))
+    return (a + b + x - 1) / (a - 1) * growth
 
 
 def expected_purchases_new_customer(params: BgNbdParams, t) -> np.ndarray:

@@ -110,8 +110,8 @@ def fit_log_parameters(negative_log_likelihood: NegativeLogLikelihood, names: Se
     covariance = _inverse_or_nan(_hessian(lambda log_params: objective(log_params)[1], result.x))
     log_se = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
     return FitResult(
-        params={name: float(value) for name, value in zip(names, estimate)},
-        standard_errors={name: float(value * se) for name, value, se in zip(names, estimate, log_se)},
+        params={name: float(value) for name, value in zip(names, estimate, strict=True)},
+        standard_errors={name: float(value * se) for name, value, se in zip(names, estimate, log_se, strict=True)},
         log_likelihood=float(-result.fun),
         converged=bool(result.success),
         iterations=int(result.nit),
