@@ -11,22 +11,23 @@ failed publish leaves the last copy untouched.
 import json
 import os
 import shutil
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from orchestration.dbt_assets import MART_FRESHNESS, engagement_dbt_marts, event_dbt_models, statistics_dbt_marts, warehouse_dbt_models
-from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_project
 from orchestration.feedback_assets import feedback_assets
+from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_project
 from orchestration.stats_assets import statistics_assets
 
 CONSUMER_SCHEMAS = ("marts", "semantic", "reference")
 WIDE_INTEGERS = ("HUGEINT", "UHUGEINT")
 # What tells a publish that customers were erased since the last one: their rows are deleted from the copy at
 # once, and the file is written fresh within the purge delay (so no freed block outlives it).
-ERASURE_SIGNALS = {("staging", "stg_privacy__erasure_requests"): "count(*), coalesce(sum(hash(customer_key)), 0)",
+ERASURE_REQUESTS = ("staging", "stg_privacy__erasure_requests")
+ERASURE_SIGNALS = {ERASURE_REQUESTS: "count(*), coalesce(sum(hash(customer_key)), 0)",
                    ("marts", "load_reconciliation"): "coalesce(sum(row_count) filter (where row_disposition = 'erased'), 0)"}
 # The marts a build rewrites a few days at a time (event-day incremental): a publish replaces their changed days.
 DAY_PARTITIONED = {("marts", "fct_events"): "event_date", ("marts", "fct_sessions"): "session_date",
@@ -59,23 +60,25 @@ def _connect(path: Path, duckdb_config: dict | None):
                                              **(duckdb_config or {})})
 
 
-def _erasure_fingerprint(build_path: Path) -> tuple[str, list[str]]:
-    """The erased customers (count and hash of their keys) and the raw rows erased so far, and the erased keys.
-    Erased rows count too because a customer erased earlier can reach more published rows later (a login
-    linking a device's past anonymous events to them)."""
+def _erasure_fingerprint(build_path: Path) -> str:
+    """The erased customers (count and hash of their keys) and the raw rows erased so far. Erased rows count too
+    because a customer erased earlier can reach more published rows later (a login linking a device's past
+    anonymous events to them)."""
     with duckdb.connect() as con:
         con.execute(f"attach {_text(str(build_path))} as build (read_only)")
-        present = {(schema, name) for schema, name in con.execute(
-            "select schema_name, table_name from duckdb_tables() where database_name = 'build' union "
-            "select schema_name, view_name from duckdb_views() where database_name = 'build'").fetchall()}
+        present = _relations(con, "build")
         parts = []
         for (schema, name), expression in ERASURE_SIGNALS.items():
             if (schema, name) in present:
                 parts.append(str(con.execute(f"select {expression} from build.{_quoted(schema)}.{_quoted(name)}").fetchone()))
-        requests = ("staging", "stg_privacy__erasure_requests")
-        keys = [key for (key,) in con.execute("select distinct customer_key from build.staging.stg_privacy__erasure_requests "
-                                              "where customer_key is not null order by 1").fetchall()] if requests in present else []
-        return "; ".join(parts) or "none", keys
+        return "; ".join(parts) or "none"
+
+
+def _relations(con, database: str) -> set[tuple[str, str]]:
+    """(schema, name) of every table and view of an attached database."""
+    return {(schema, name) for schema, name in con.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = $1 union "
+        "select schema_name, view_name from duckdb_views() where database_name = $1", [database]).fetchall()}
 
 
 def _free_share(path: Path) -> float:
@@ -135,12 +138,12 @@ def publish_copy(build_path: Path, published_path: Path, descriptions: Descripti
     day since which a purge is pending (None when the file holds no bytes of erased rows).
     """
     descriptions = descriptions or {}
-    today = today or datetime.now(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
     published_path.parent.mkdir(parents=True, exist_ok=True)
     state_path = published_path.with_name(f"{published_path.name}.publish-state.json")
     temporary = published_path.with_name(f".{published_path.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
-    erased, erased_keys = _erasure_fingerprint(build_path)
+    erased = _erasure_fingerprint(build_path)
     previous = _read_state(state_path) if published_path.exists() else None
     pending_since = _purge_pending_since(previous, erased, today)
     purge_due = pending_since is not None and (today - date.fromisoformat(pending_since)).days >= erasure_purge_days
@@ -153,6 +156,7 @@ def publish_copy(build_path: Path, published_path: Path, descriptions: Descripti
             shutil.copyfile(published_path, temporary)
         with _connect(temporary, duckdb_config) as con:
             con.execute(f"attach {_text(str(build_path))} as build (read_only)")
+            build_relations = _relations(con, "build")
             listed = ", ".join(_text(s) for s in schemas)
             relations = con.execute(
                 "select schema_name, table_name from duckdb_tables() where database_name = 'build' and schema_name in "
@@ -175,8 +179,9 @@ def publish_copy(build_path: Path, published_path: Path, descriptions: Descripti
                 if (incremental and day_column and published_tables.get((schema, name)) == published_columns
                         and f"{schema}.{name}" in previous["days"]):
                     before = previous["days"][f"{schema}.{name}"]
-                    if newly_erased and erased_keys:
-                        erased_rows = f"{_quoted(PERSON_COLUMN)} in ({', '.join(_text(key) for key in erased_keys)})"
+                    if newly_erased and ERASURE_REQUESTS in build_relations:
+                        requests = ".".join(_quoted(part) for part in ERASURE_REQUESTS)
+                        erased_rows = f"{_quoted(PERSON_COLUMN)} in (select customer_key from build.{requests})"
                         before = _without(before, _day_fingerprints(con, target, day_column, projection, erased_rows))
                         con.execute(f"delete from {target} where {erased_rows}")
                     changed = sorted(day for day in fingerprints.keys() | before.keys() if fingerprints.get(day) != before.get(day))
@@ -210,7 +215,8 @@ def publish_copy(build_path: Path, published_path: Path, descriptions: Descripti
             "purge_pending_since": state["purge_pending_since"]}
 
 
-@asset(pool=WAREHOUSE_POOL, deps=[warehouse_dbt_models, event_dbt_models, engagement_dbt_marts, *statistics_assets, *feedback_assets, statistics_dbt_marts],
+@asset(pool=WAREHOUSE_POOL,
+       deps=[warehouse_dbt_models, event_dbt_models, engagement_dbt_marts, *statistics_assets, *feedback_assets, statistics_dbt_marts],
        group_name="serving",
        description="Read-only copy for BI tools: the marts, semantic and reference schemas as tables, with dbt descriptions as comments.",
        freshness_policy=MART_FRESHNESS)
