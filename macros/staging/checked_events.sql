@@ -7,15 +7,7 @@
 -#}
 {% macro checked_events(load_ids=none) %}
     with source as (
-        select * from {{ source('app', 'events') }}
-        {%- if load_ids is not none %}
-        where {{ is_one_of('load_id', load_ids) }}
-        {%- endif %}
-    ),
-
-    load_files as (
-        select * from {{ source('landing', 'load_files') }}
-        where table_name = 'events'
+        {{ rows_of_load_files(source('app', 'events'), 'events', load_ids) }}
     ),
 
     event_types as (
@@ -47,10 +39,8 @@
             source.properties,
             source.load_id,
             source.load_row_number,
-            load_files.fingerprint as load_fingerprint
+            source.load_fingerprint
         from source
-        left join load_files
-            on source.load_id = load_files.load_id
     )
 
     select

@@ -5,15 +5,7 @@
 -#}
 {% macro checked_messages(load_ids=none) %}
     with source as (
-        select * from {{ source('marketing', 'messages') }}
-        {%- if load_ids is not none %}
-        where {{ is_one_of('load_id', load_ids) }}
-        {%- endif %}
-    ),
-
-    load_files as (
-        select * from {{ source('landing', 'load_files') }}
-        where table_name = 'messages'
+        {{ rows_of_load_files(source('marketing', 'messages'), 'messages', load_ids) }}
     ),
 
     typed as (
@@ -42,10 +34,8 @@
                 and {{ safe_cast('source.is_bounced', api.Column.translate_type('boolean')) }} is null as has_invalid_bounce_flag,
             source.load_id,
             source.load_row_number,
-            load_files.fingerprint as load_fingerprint
+            source.load_fingerprint
         from source
-        left join load_files
-            on source.load_id = load_files.load_id
     )
 
     select

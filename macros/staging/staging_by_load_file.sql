@@ -156,6 +156,20 @@ from dispositioned
     {{ return(new) }}
 {%- endmacro %}
 
+{#- The raw rows of landing table `table_name` (`source_relation`) from the load files `load_ids` (every file when
+    none), each with its file's fingerprint (size and modification time, from the preflight's ledger): what the
+    checker of an incremental-by-load-file base model types and checks. -#}
+{% macro rows_of_load_files(source_relation, table_name, load_ids) %}
+    select landed.*, load_files.fingerprint as load_fingerprint
+    from {{ source_relation }} as landed
+    left join {{ source('landing', 'load_files') }} as load_files
+        on landed.load_id = load_files.load_id
+        and load_files.table_name = '{{ table_name }}'
+    {%- if load_ids is not none %}
+    where {{ is_one_of('landed.load_id', load_ids) }}
+    {%- endif %}
+{% endmacro %}
+
 {#- SQL condition: `column` is one of `values` (false for none). -#}
 {% macro is_one_of(column, values) -%}
     {%- if values -%}
