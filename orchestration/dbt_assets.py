@@ -14,13 +14,12 @@ import shutil
 from contextlib import contextmanager
 from datetime import timedelta
 
-from dagster import AssetExecutionContext, BackfillPolicy, FreshnessPolicy
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, FreshnessPolicy
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from engagement_warehouse.landing.preflight import staging_needs_full_refresh
 from orchestration.partitions import event_days, partition_window_environment, run_partition_window
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_project
-
 
 UNIT_TESTS_EXCLUDED = ("--exclude-resource-type", "unit_test")
 
@@ -151,3 +150,9 @@ def engagement_dbt_marts(context: AssetExecutionContext, dbt: DbtCliResource, wa
             dagster_dbt_translator=WarehouseTranslator())
 def statistics_dbt_marts(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     yield from run_dbt_build(context, dbt, warehouse)
+
+
+def dbt_asset_key(name: str) -> AssetKey:
+    """The asset key of dbt model or seed `name` as the translator makes it: the Python assets that read dbt's
+    tables depend on them through this, so a change of key scheme cannot leave them pointing at nothing."""
+    return get_asset_key_for_model([warehouse_dbt_models], name)

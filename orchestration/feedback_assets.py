@@ -17,6 +17,7 @@ from engagement_warehouse.feedback.sentiment import SentimentScorer
 from engagement_warehouse.feedback.themes import Taxonomy, Tokenizer
 from engagement_warehouse.feedback.trends import THEME_MONTHS_SQL, theme_months_with_alerts
 from engagement_warehouse.statistics import surveys
+from orchestration.dbt_assets import dbt_asset_key
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 from orchestration.stats_assets import GROUP, SCHEMA, replace_table, warehouse_connection
 
@@ -37,8 +38,8 @@ where stored.rules_fingerprint = $rules
 
 
 @asset(pool=WAREHOUSE_POOL, key=AssetKey([SCHEMA, "feedback_text_themes"]),
-       deps=[AssetKey("int_feedback_texts"), AssetKey(["reference", "feedback_theme_keywords"]),
-             AssetKey(["reference", "feedback_sentiment_terms"])],
+       deps=[dbt_asset_key("int_feedback_texts"), dbt_asset_key("feedback_theme_keywords"),
+             dbt_asset_key("feedback_sentiment_terms")],
        group_name=GROUP,
        description="Per survey comment and review: each theme of the seed taxonomy it mentions, with the clause's "
                    "sentiment and whether it praises or complains (English and Korean). Texts assigned before under "
@@ -53,7 +54,7 @@ def feedback_text_themes(context: AssetExecutionContext, warehouse: WarehouseRes
                              "and table_name = 'feedback_text_themes' and column_name = 'rules_fingerprint'").fetchall()[0][0]
         kept = (con.sql(ASSIGNED_SQL, params={"rules": rules}).to_arrow_table().cast(THEMES_SCHEMA) if stored
                 else THEMES_SCHEMA.empty_table())
-        assigned = set(zip(kept["source"].to_pylist(), kept["text_id"].to_pylist()))
+        assigned = set(zip(kept["source"].to_pylist(), kept["text_id"].to_pylist(), strict=True))
         texts, hashes = [], {}
         for source, text_id, text, score_polarity, text_hash in con.execute(
                 "select * from texts order by source, text_id").fetchall():
@@ -69,7 +70,7 @@ def feedback_text_themes(context: AssetExecutionContext, warehouse: WarehouseRes
 
 
 @asset(pool=WAREHOUSE_POOL, key=AssetKey([SCHEMA, "feedback_theme_months"]),
-       deps=[AssetKey("int_feedback_texts"), feedback_text_themes], group_name=GROUP,
+       deps=[dbt_asset_key("int_feedback_texts"), feedback_text_themes], group_name=GROUP,
        description="Per theme, month and source: mentions, complaints and praise; per theme and month over all sources, "
                    "the test of a rise in complaints against the trailing three months, with false-discovery-rate control.")
 def feedback_theme_months(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
@@ -77,9 +78,9 @@ def feedback_theme_months(context: AssetExecutionContext, warehouse: WarehouseRe
         rows = theme_months_with_alerts(con.sql(THEME_MONTHS_SQL).to_arrow_table())
         replace_table(con, "feedback_theme_months", rows)
     alerts = rows.filter(rows["is_alert"])
+    alerted = zip(alerts["theme"].to_pylist(), alerts["submitted_month"].to_pylist(), strict=True)
     return MaterializeResult(metadata={"rows": rows.num_rows, "alerts": alerts.num_rows,
-                                       "alerted": ", ".join(f"{t} {m:%Y-%m}" for t, m in zip(alerts["theme"].to_pylist(),
-                                                                                              alerts["submitted_month"].to_pylist()))})
+                                       "alerted": ", ".join(f"{t} {m:%Y-%m}" for t, m in alerted)})
 
 
 # NPS answers counted as in nps_summary (each respondent's latest answer of a month), with whether the
@@ -108,7 +109,7 @@ DRIVERS_SCHEMA = pa.schema([
 
 
 @asset(pool=WAREHOUSE_POOL, key=AssetKey([SCHEMA, "feedback_nps_drivers"]),
-       deps=[AssetKey("int_survey_answers"), feedback_text_themes], group_name=GROUP,
+       deps=[dbt_asset_key("int_survey_answers"), feedback_text_themes], group_name=GROUP,
        description="Per theme: NPS of respondents whose comment mentions it against all other respondents, "
                    "with adjusted-Wald intervals for each and for the difference.")
 def feedback_nps_drivers(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
@@ -140,7 +141,7 @@ CANDIDATES_SCHEMA = pa.schema([("language", pa.string()), ("candidate_rank", pa.
 
 
 @asset(pool=WAREHOUSE_POOL, key=AssetKey([SCHEMA, "feedback_candidate_themes"]),
-       deps=[AssetKey("int_feedback_texts"), feedback_text_themes], group_name=GROUP,
+       deps=[dbt_asset_key("int_feedback_texts"), feedback_text_themes], group_name=GROUP,
        description="Candidate themes (TF-IDF + NMF) among the texts no listed theme matched, with their top terms, "
                    "for a maintainer to review and add to seeds/feedback_theme_keywords.csv.")
 def feedback_candidate_themes(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:

@@ -17,9 +17,10 @@ from dagster import AssetExecutionContext, AssetKey, Failure, MaterializeResult,
 from engagement_warehouse.statistics import bg_nbd, clv, gamma_gamma, surveys
 from engagement_warehouse.statistics import shifted_beta_geometric as sbg
 from engagement_warehouse.statistics.fitting import FitError
+from orchestration.dbt_assets import dbt_asset_key
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
+from orchestration.stats_contracts import SCHEMA, contract_check_specs, contract_results
 
-SCHEMA = "statistics"
 GROUP = "statistics"
 SURVEY_DIMENSIONS = ("plan_id", "country", "touchpoint")
 
@@ -84,7 +85,8 @@ def _survey_counts(con: duckdb.DuckDBPyConnection, survey_type: str, latest_only
     return con.execute(sql).fetchnumpy()
 
 
-@asset(pool=WAREHOUSE_POOL, key=AssetKey([SCHEMA, "nps_summary"]), deps=[AssetKey("int_survey_answers")], group_name=GROUP,
+@asset(pool=WAREHOUSE_POOL, key=AssetKey([SCHEMA, "nps_summary"]), check_specs=contract_check_specs("nps_summary"),
+       deps=[dbt_asset_key("int_survey_answers")], group_name=GROUP,
        description="NPS per month and per plan, country and touchpoint, with 95% adjusted-Wald intervals (SPEC §3).")
 def nps_summary(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     with warehouse_connection(warehouse.settings().warehouse_path) as con:
@@ -101,12 +103,14 @@ def nps_summary(context: AssetExecutionContext, warehouse: WarehouseResource) ->
             "is_small_sample": n < surveys.SMALL_SAMPLE,
         }, schema=_NPS_SCHEMA)
         replace_table(con, "nps_summary", rows)
+        checks = contract_results(con, "nps_summary")
     overall = rows.filter(pc.equal(rows["dimension"], "all"))
-    return MaterializeResult(metadata={"rows": rows.num_rows, "months": overall.num_rows,
+    return MaterializeResult(check_results=checks, metadata={"rows": rows.num_rows, "months": overall.num_rows,
                                        "respondents_latest_month": int(overall["respondents"][-1].as_py()) if overall.num_rows else 0})
 
 
-@asset(pool=WAREHOUSE_POOL, key=AssetKey([SCHEMA, "csat_summary"]), deps=[AssetKey("int_survey_answers")], group_name=GROUP,
+@asset(pool=WAREHOUSE_POOL, key=AssetKey([SCHEMA, "csat_summary"]), check_specs=contract_check_specs("csat_summary"),
+       deps=[dbt_asset_key("int_survey_answers")], group_name=GROUP,
        description="CSAT (share of 4–5 answers) per month and per plan, country and touchpoint, with 95% Wilson intervals.")
 def csat_summary(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     with warehouse_connection(warehouse.settings().warehouse_path) as con:
@@ -121,7 +125,8 @@ def csat_summary(context: AssetExecutionContext, warehouse: WarehouseResource) -
             "is_small_sample": n < surveys.SMALL_SAMPLE,
         }, schema=_CSAT_SCHEMA)
         replace_table(con, "csat_summary", rows)
-    return MaterializeResult(metadata={"rows": rows.num_rows})
+        checks = contract_results(con, "csat_summary")
+    return MaterializeResult(check_results=checks, metadata={"rows": rows.num_rows})
 
 
 # ---------------------------------------------------------------- subscriptions (sBG)
@@ -140,7 +145,8 @@ def _period_discount_rate(monthly_rate: float, period_days: int) -> float:
 
 
 @asset(pool=WAREHOUSE_POOL, key=AssetKey([SCHEMA, "subscription_retention_fits"]),
-       deps=[AssetKey("int_subscription_lifecycles"), AssetKey(["reference", "plans"]), AssetKey(["reference", "reporting_settings"])],
+       check_specs=contract_check_specs("subscription_retention_fits"),
+       deps=[dbt_asset_key("int_subscription_lifecycles"), dbt_asset_key("plans"), dbt_asset_key("reporting_settings")],
        group_name=GROUP,
        description="Shifted-beta-geometric churn fit per initial plan (first lifecycles), with projected survival and DERL.")
 def subscription_retention_fits(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
@@ -177,8 +183,9 @@ def subscription_retention_fits(context: AssetExecutionContext, warehouse: Wareh
             records.append(record)
         rows = pa.Table.from_pylist(records, schema=_RETENTION_SCHEMA)
         replace_table(con, "subscription_retention_fits", rows)
+        checks = contract_results(con, "subscription_retention_fits")
     metadata["plans_fitted"] = sum(r["fit_status"] == "fitted" for r in records)
-    return MaterializeResult(metadata=metadata)
+    return MaterializeResult(check_results=checks, metadata=metadata)
 
 
 _RETENTION_SCHEMA = pa.schema([
@@ -219,14 +226,16 @@ ORDER_VALUE_COLUMNS = ("p_alive", "expected_purchases", "expected_order_value_us
 
 
 @asset(pool=WAREHOUSE_POOL, key=AssetKey([SCHEMA, "customer_clv_predictions"]),
-       deps=[AssetKey("int_customer_purchase_summary"), AssetKey("int_subscription_lifecycles"),
-             AssetKey([SCHEMA, "subscription_retention_fits"]), AssetKey(["reference", "reporting_settings"])],
+       check_specs=contract_check_specs("customer_clv_predictions"),
+       deps=[dbt_asset_key("int_customer_purchase_summary"), dbt_asset_key("int_subscription_lifecycles"),
+             AssetKey([SCHEMA, "subscription_retention_fits"]), dbt_asset_key("reporting_settings")],
        group_name=GROUP,
        description="Per customer: BG/NBD P(alive) and expected orders, Gamma-Gamma spend, sBG subscription value, predictive CLV.")
 def customer_clv_predictions(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     with warehouse_connection(warehouse.settings().warehouse_path) as con:
         settings = _settings(con)
-        margin, monthly_rate, horizon = float(settings["gross_margin"]), float(settings["monthly_discount_rate"]), int(settings["clv_horizon_months"])
+        margin, monthly_rate = float(settings["gross_margin"]), float(settings["monthly_discount_rate"])
+        horizon = int(settings["clv_horizon_months"])
         buyers = con.execute(BUYERS_SQL).fetchnumpy()
         x, t_x, big_t, spend = buyers["frequency"], buyers["recency_weeks"], buyers["age_weeks"], buyers["mean_repeat_spend_usd"]
         repeat = (x > 0) & (spend > 0)
@@ -278,7 +287,8 @@ def customer_clv_predictions(context: AssetExecutionContext, warehouse: Warehous
         con.unregister("order_rows")
         con.unregister("subscription_rows")
         replace_table(con, "customer_clv_predictions", rows)
-    return MaterializeResult(metadata={
+        checks = contract_results(con, "customer_clv_predictions")
+    return MaterializeResult(check_results=checks, metadata={
         "order_model": order_model_status,
         **({f"bg_nbd_{k}": v for k, v in purchase_fit.as_metadata().items()} if purchase_fit else {}),
         **({f"gamma_gamma_{k}": v for k, v in spend_fit.as_metadata().items()} if spend_fit else {}),

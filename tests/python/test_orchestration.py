@@ -9,16 +9,17 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+from conftest import warehouse_env
 from dagster import AssetKey, materialize
 
-from conftest import warehouse_env
 from engagement_warehouse.settings import AUDIENCES, PROJECT_ROOT, dbt_command
-from orchestration.dbt_assets import UNIT_TESTS_EXCLUDED, dbt_build_args
-from orchestration.definitions import defs
-from orchestration.resources import WarehouseResource
 from engagement_warehouse.statistics.fitting import FitError
 from orchestration import stats_assets
+from orchestration.dbt_assets import UNIT_TESTS_EXCLUDED, dbt_build_args
+from orchestration.definitions import defs
 from orchestration.publish import publish_copy
+from orchestration.resources import WarehouseResource
+from orchestration.stats_contracts import CONTRACTS, contract_results
 
 
 def test_definitions_hold_every_dbt_model_tests_as_checks_and_the_publish_asset():
@@ -315,3 +316,39 @@ def test_every_asset_check_says_what_it_checks():
     reconciliation = [text for name, text in described.items() if name.startswith("reconciles_with_raw_stg_app__events")]
     assert reconciliation == ["Fails when raw rows differ from staged + quarantined + duplicate rows. (raw: source('app', "
                               "'events'), checked: ref('base_app__events'), quarantine: ref('quarantine_app__events'))"]
+
+
+def test_each_statistics_contract_passes_on_sound_rows_and_names_each_broken_rule(tmp_path):
+    """The contract checks of the four statistics tables, on hand-made rows: sound rows pass; each planted
+    breach fails its own rule and only that one."""
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute("create schema statistics")
+        con.execute("create table statistics.customer_clv_predictions (customer_key varchar, p_alive double, "
+                    "expected_purchases double, expected_order_value_usd double, predictive_clv_usd double)")
+        con.execute("insert into statistics.customer_clv_predictions values ('c1', 0.9, 1.5, 20, 30), ('c2', null, null, null, 5)")
+        con.execute("create table statistics.subscription_retention_fits (plan_id varchar, fit_status varchar, alpha double, beta double)")
+        con.execute("insert into statistics.subscription_retention_fits values "
+                    "('basic', 'fitted', 0.8, 2), ('pro', 'not fitted', null, null)")
+        con.execute("create table statistics.nps_summary (response_month date, dimension varchar, dimension_value varchar, "
+                    "respondents bigint, promoters bigint, passives bigint, detractors bigint, "
+                    "nps double, nps_lower double, nps_upper double)")
+        con.execute("insert into statistics.nps_summary values ('2026-06-01', 'all', 'all', 10, 5, 3, 2, 30, -10, 60)")
+        con.execute("create table statistics.csat_summary (response_month date, dimension varchar, dimension_value varchar, "
+                    "answers bigint, satisfied bigint, csat double, csat_lower double, csat_upper double)")
+        con.execute("insert into statistics.csat_summary values ('2026-06-01', 'all', 'all', 10, 6, 0.6, 0.3, 0.85)")
+        assert all(result.passed for table in CONTRACTS for result in contract_results(con, table))
+        breaches = {
+            "customer_clv_predictions": ("insert into statistics.customer_clv_predictions values ('c1', 1.2, 1.0, 10, 'nan')",
+                                         {"one row per customer_key, never null", "p_alive in [0, 1] where an order model applies",
+                                          "values finite and not negative"}),
+            "subscription_retention_fits": ("insert into statistics.subscription_retention_fits values ('pro', 'fitted', -1.0, 'inf')",
+                                            {"one row per plan_id, never null", "a fitted plan has finite alpha, beta > 0"}),
+            "nps_summary": ("update statistics.nps_summary set promoters = 9, nps = 130", None),
+            "csat_summary": ("update statistics.csat_summary set satisfied = 11, csat = 0.9", None),
+        }
+        for table, (breach, expected_rules) in breaches.items():
+            con.execute(breach)
+            (result,) = contract_results(con, table)
+            broken = {rule for rule, value in result.metadata.items() if value.value > 0}
+            assert not result.passed and broken == (expected_rules or set(CONTRACTS[table]) - {next(iter(CONTRACTS[table]))}), \
+                (table, broken)
