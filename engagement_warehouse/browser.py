@@ -44,9 +44,9 @@ def wait_until_serving(url: str, server: subprocess.Popen, timeout_seconds: floa
             return
         except OSError:
             if server.poll() is not None:
-                raise RuntimeError(f"the server for {url} exited with code {server.returncode}")
+                raise RuntimeError(f"the server for {url} exited with code {server.returncode}") from None
             if time.monotonic() > deadline:
-                raise RuntimeError(f"nothing answered on {url} within {timeout_seconds:.0f} s")
+                raise RuntimeError(f"nothing answered on {url} within {timeout_seconds:.0f} s") from None
             time.sleep(0.5)
 
 
@@ -129,7 +129,7 @@ class Browser:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"]))
 
-    def __enter__(self) -> "Browser":
+    def __enter__(self) -> Browser:
         return self
 
     def _stop_browser(self) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # The dbt installed beside this interpreter, so a venv works without being activated.
@@ -58,7 +58,7 @@ class WarehouseSettings:
     erasure_purge_days: int = 7
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "WarehouseSettings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> WarehouseSettings:
         env = os.environ if env is None else env
         data_dir = Path(env.get("EW_DATA_DIR", PROJECT_ROOT / "data")).resolve()
 

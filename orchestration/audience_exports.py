@@ -2,7 +2,7 @@
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
@@ -22,7 +22,7 @@ def _rules() -> dict[str, str]:
 def audience_exports(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     settings = warehouse.settings()
     settings.export_dir.mkdir(parents=True, exist_ok=True)
-    rules, generated_at, sizes = _rules(), datetime.now(timezone.utc).isoformat(timespec="seconds"), {}
+    rules, generated_at, sizes = _rules(), datetime.now(UTC).isoformat(timespec="seconds"), {}
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         for audience in AUDIENCES:
             target = settings.export_dir / f"{audience}.parquet"

@@ -2,8 +2,18 @@
 
 from pathlib import PurePath
 
-from dagster import (AssetKey, AssetSelection, DefaultScheduleStatus, DefaultSensorStatus, RunRequest,
-                     SensorEvaluationContext, SkipReason, build_schedule_from_partitioned_job, define_asset_job, sensor)
+from dagster import (
+    AssetKey,
+    AssetSelection,
+    DefaultScheduleStatus,
+    DefaultSensorStatus,
+    RunRequest,
+    SensorEvaluationContext,
+    SkipReason,
+    build_schedule_from_partitioned_job,
+    define_asset_job,
+    sensor,
+)
 
 from engagement_warehouse.settings import LANDING_TABLES, WarehouseSettings
 from orchestration.audience_exports import audience_exports

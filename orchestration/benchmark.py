@@ -28,7 +28,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -224,7 +224,8 @@ def floor(settings: WarehouseSettings, landing: Path, scratch: Path) -> dict[str
     with duckdb.connect(str(scratch), config={"threads": settings.threads, "memory_limit": settings.memory_limit,
                                               "temp_directory": str(settings.duckdb_temp_dir),
                                               "preserve_insertion_order": False}) as con:
-        con.execute(f"create view raw_events as select * from read_parquet('{landing}/events/*.parquet', filename = true, file_row_number = true)")
+        con.execute(f"create view raw_events as select * from read_parquet('{landing}/events/*.parquet', "
+                    "filename = true, file_row_number = true)")
         for name, sql in FLOOR_QUERIES.items():
             started = time.perf_counter()
             con.execute(sql)
@@ -327,7 +328,7 @@ def bench(scale_name: str, seed: int) -> dict:
         "warehouse_mib": round(settings.warehouse_path.stat().st_size / 2**20),
         "published_mib": round(settings.published_path.stat().st_size / 2**20),
         "machine": machine(), "python": platform.python_version(), "duckdb": duckdb.__version__,
-        "commit": commit(), "date": datetime.now(timezone.utc).date().isoformat(),
+        "commit": commit(), "date": datetime.now(UTC).date().isoformat(),
     }
 
 
@@ -365,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     result = bench(args.scale, args.seed)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    result_path = RESULTS_DIR / f"{args.scale}-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.json"
+    result_path = RESULTS_DIR / f"{args.scale}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
     result_path.write_text(json.dumps(result, indent=2))
     print(report(result))
     print(f"result: {result_path}")

@@ -5,10 +5,10 @@ from dagster import Definitions, in_process_executor
 from orchestration.audience_exports import audience_exports
 from orchestration.automation import daily_refresh, new_landing_files, refresh_event_triggers, refresh_warehouse
 from orchestration.dbt_assets import engagement_dbt_marts, event_dbt_models, statistics_dbt_marts, warehouse_dbt_models
+from orchestration.feedback_assets import feedback_assets
 from orchestration.landing import landing_preflight
 from orchestration.publish import published_warehouse
 from orchestration.resources import WarehouseResource, dbt_resource
-from orchestration.feedback_assets import feedback_assets
 from orchestration.stats_assets import statistics_assets
 
 defs = Definitions(

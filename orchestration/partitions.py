@@ -2,8 +2,8 @@
 
 import os
 import warnings
+from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Mapping
 
 import duckdb
 from dagster import DailyPartitionsDefinition
@@ -11,7 +11,6 @@ from dagster import DailyPartitionsDefinition
 from engagement_warehouse.landing.preflight import check_landing, write_landing
 from engagement_warehouse.settings import SettingsError, WarehouseSettings
 from orchestration.instance import recorded_first_event_day
-
 
 
 def first_partition_day() -> str:
@@ -38,7 +37,7 @@ WINDOW_ENVIRONMENT = ("EW_EVENT_DATE_FROM", "EW_EVENT_DATE_TO")
 def partition_window_environment(window: tuple[str, str] | None) -> dict[str, str | None]:
     """What a dbt step's environment says of the run's window (macro reprocess_window_bound): reprocess event dates
     from the start (minus the lookback) up to, not including, the end; None unsets a variable (no window)."""
-    return dict(zip(WINDOW_ENVIRONMENT, window or (None, None)))
+    return dict(zip(WINDOW_ENVIRONMENT, window or (None, None), strict=True))
 
 
 def run_partition_window(tags: Mapping[str, str]) -> tuple[str, str] | None:

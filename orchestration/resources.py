@@ -11,7 +11,6 @@ from dagster_dbt import DbtCliResource, DbtProject
 
 from engagement_warehouse.settings import DBT_EXECUTABLE, PROJECT_ROOT, WarehouseSettings
 
-
 # Everything that opens the warehouse file shares this pool; orchestration/dagster.yaml limits it to 1.
 WAREHOUSE_POOL = "duckdb_warehouse"
 

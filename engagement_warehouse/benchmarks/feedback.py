@@ -51,7 +51,7 @@ def planted_texts(count: int, seed: int) -> tuple[list[FeedbackText], pa.Table, 
     polarity = np.where(is_nps, np.select([score <= 6, score >= 9], [-1, 1], 0), np.select([score <= 2, score >= 4], [-1, 1], 0))
     table = pa.table({"source": ["survey"] * count, "text_id": ids, "feedback_source": np.where(is_nps, "nps_comment", "csat_comment"),
                       "score": score, "submitted_month": [w.replace(day=1) for w in written]})
-    return [FeedbackText("survey", i, t, int(p)) for i, t, p in zip(ids, texts, polarity)], table, trend
+    return [FeedbackText("survey", i, t, int(p)) for i, t, p in zip(ids, texts, polarity, strict=True)], table, trend
 
 
 def run(texts: int, seeds: list[int], progress=print) -> list[dict]:
@@ -74,10 +74,11 @@ def run(texts: int, seeds: list[int], progress=print) -> list[dict]:
             con.execute("create table reference.feedback_theme_keywords as select * from themes_arrow")
             months = theme_months_with_alerts(con.sql(THEME_MONTHS_SQL).to_arrow_table())
         alerts = [(t, m) for t, m, alert in zip(months["theme"].to_pylist(), months["submitted_month"].to_pylist(),
-                                                 months["is_alert"].to_pylist()) if alert]
+                                                 months["is_alert"].to_pylist(), strict=True) if alert]
         planted = [(t, m) for t, m in alerts if t == trend.rising_theme and m >= trend.rising_from]
         result = {"seed": seed, "texts": texts, "assign_seconds": round(assign_seconds, 1),
-                  "texts_per_second": round(texts / assign_seconds), "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                  "texts_per_second": round(texts / assign_seconds),
+                  "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
                   "planted_alerted": len(planted) > 0, "false_alarms": [(t, m.isoformat()) for t, m in alerts if (t, m) not in planted]}
         progress(result)
         results.append(result)

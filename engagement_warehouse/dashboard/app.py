@@ -18,7 +18,13 @@ import pandas as pd
 import streamlit as st
 
 from engagement_warehouse.dashboard.queries import (
-    CURRENCY_SYMBOLS, FILTER_MEANINGS, SEGMENTS, Filters, PublishedWarehouse, WarehouseMissing)
+    CURRENCY_SYMBOLS,
+    FILTER_MEANINGS,
+    SEGMENTS,
+    Filters,
+    PublishedWarehouse,
+    WarehouseMissing,
+)
 from engagement_warehouse.semantic_layer import SemanticLayer, SemanticManifestMissing
 from engagement_warehouse.settings import PROJECT_ROOT, WarehouseSettings
 
@@ -167,11 +173,12 @@ def retention_page(view: View) -> None:
     cohorts = view.warehouse.retention(granularity, view.filters)
     cells = pd.DataFrame({
         "Cohort": [f"{pd.Timestamp(start):%Y-%m-%d}: {size:,.0f} customers"
-                   for start, size in zip(cohorts.cohort_start, cohorts.cohort_size)],
+                   for start, size in zip(cohorts.cohort_start, cohorts.cohort_size, strict=True)],
         "Signup " + granularity: cohorts.cohort_start, "Cohort size": cohorts.cohort_size.astype(int),
         f"{granularity.capitalize()}s since signup": cohorts.period_number.astype(int), "Retention": cohorts[measure]})
     period = f"{granularity.capitalize()}s since signup"
-    base = alt.Chart(cells, title=f"Retention by signup {granularity}: share of the cohort {labels[measure][0].lower() + labels[measure][1:]}").encode(
+    measure_label = labels[measure][0].lower() + labels[measure][1:]
+    base = alt.Chart(cells, title=f"Retention by signup {granularity}: share of the cohort {measure_label}").encode(
         x=alt.X(f"{period}:O", axis=alt.Axis(labelAngle=0)), y=alt.Y("Cohort:O", sort=None, title=None, axis=alt.Axis(labelLimit=300)))
     heatmap = base.mark_rect().encode(
         color=alt.Color("Retention:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]), legend=alt.Legend(format="%")),
@@ -322,7 +329,8 @@ def clv_page(view: View) -> None:
     multiples = view.warehouse.top_customer_multiples().rename(
         columns={"year": "Year", "top_10_percent_multiple": "Top 10%", "top_1_percent_multiple": "Top 1%"})
     bars = multiples.melt("Year", ["Top 10%", "Top 1%"], "Customers", "Multiple")
-    view.chart("top_customer_multiples", alt.Chart(bars, title="Revenue per order of the top customers by revenue, as a multiple of everyone else")
+    view.chart("top_customer_multiples",
+               alt.Chart(bars, title="Revenue per order of the top customers by revenue, as a multiple of everyone else")
                .mark_bar().encode(x=alt.X("Year:O", title=None), xOffset="Customers:N", y=alt.Y("Multiple:Q", title="× others"),
                                   color="Customers:N", tooltip=["Year:O", "Customers:N", alt.Tooltip("Multiple:Q", format=".2f")]),
                multiples, "top_customer_spend", "yearly order totals")

@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from engagement_warehouse.settings import AUDIENCES
 from engagement_warehouse.semantic_layer import Question, SemanticLayer, sql_literal
+from engagement_warehouse.settings import AUDIENCES
 from engagement_warehouse.statistics.surveys import SMALL_SAMPLE, nps_interval
 
 FUNNEL_STEPS = ("visitors", "signups", "trials", "paying_customers")

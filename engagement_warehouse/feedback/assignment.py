@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 
 from engagement_warehouse.feedback import sentiment, themes
 from engagement_warehouse.feedback.sentiment import SentimentScorer

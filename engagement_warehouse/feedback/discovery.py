@@ -19,11 +19,14 @@ MAX_CANDIDATES = 5
 TOP_TERMS = 6
 # Words that carry no theme: function words, the politeness and thanks of feedback itself, and the
 # placeholder without_contact_data leaves where contact data was ("[contact data]").
-STOP_WORDS = frozenset("""a an the and or but if of to in on at for with from by is are was were be been it its this that these
-those i we you they me my our your us them so very really just too also not no please would could should can will
-thanks thank all good nothing add keep up so far much lot more any some there here what when how contact data
-감사 없 특별히 있 좋 하 되 추가 주
-""".split())
+STOP_WORDS = frozenset([
+    "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "for", "with", "from", "by", "is", "are",
+    "was", "were", "be", "been", "it", "its", "this", "that", "these", "those", "i", "we", "you", "they", "me", "my",
+    "our", "your", "us", "them", "so", "very", "really", "just", "too", "also", "not", "no", "please", "would", "could",
+    "should", "can", "will", "thanks", "thank", "all", "good", "nothing", "add", "keep", "up", "so", "far", "much",
+    "lot", "more", "any", "some", "there", "here", "what", "when", "how", "contact", "data", "감사", "없", "특별히", "있", "좋",
+    "하", "되", "추가", "주",
+])
 SAME_CANDIDATE_TERMS = 2  # components sharing this many of their top three terms are one candidate
 
 

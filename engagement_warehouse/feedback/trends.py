@@ -105,7 +105,7 @@ def theme_months_with_alerts(rows: pa.Table) -> pa.Table:
     texts, complaints = rows["texts"].to_numpy(), rows["complaints"].to_numpy()
     baseline_texts, baseline_complaints = np.zeros(len(texts)), np.zeros(len(texts))
     series = np.flatnonzero(np.r_[True, (source[1:] != source[:-1]) | (theme[1:] != theme[:-1]), True])
-    for start, end in zip(series[:-1], series[1:]):  # one theme's months of one source
+    for start, end in zip(series[:-1], series[1:], strict=True):  # one theme's months of one source
         baseline_texts[start:end] = trailing_sums(texts[start:end])
         baseline_complaints[start:end] = trailing_sums(complaints[start:end])
     p_value = np.where(source == "all", rise_p_values(complaints, texts, baseline_complaints, baseline_texts), np.nan)

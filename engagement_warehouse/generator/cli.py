@@ -9,7 +9,7 @@ import shutil
 import sys
 import time
 from dataclasses import asdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -69,10 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=42, help="random seed; same seed, same files (default 42)")
     parser.add_argument("--start-date", type=_date, default=date(2026, 6, 1), help="first day, YYYY-MM-DD (default 2026-06-01)")
     parser.add_argument("--out", type=Path, default=None, help="landing folder (default: $EW_LANDING_DIR or <project>/data/landing)")
-    parser.add_argument("--fault-rate", type=_rate, default=0.01, help="probability per row and fault class of a faulty copy (default 0.01)")
+    parser.add_argument("--fault-rate", type=_rate, default=0.01,
+                        help="probability per row and fault class of a faulty copy (default 0.01)")
     parser.add_argument("--late-rate", type=_rate, default=0.02, help="share of events landing 1-3 days late (default 0.02)")
     parser.add_argument("--out-of-order-rate", type=_rate, default=0.02, help="share of events received out of order (default 0.02)")
-    parser.add_argument("--visitors-per-customer", type=float, default=1.0, help="anonymous visitors who never sign up, per customer (default 1.0)")
+    parser.add_argument("--visitors-per-customer", type=float, default=1.0,
+                        help="anonymous visitors who never sign up, per customer (default 1.0)")
     parser.add_argument("--activity", type=_activity, default=1.0,
                         help="multiplier on every customer's daily visit probability; scales events per customer (default 1.0)")
     parser.add_argument("--erasure-rate", type=_rate, default=0.002,
@@ -107,7 +109,7 @@ def generate(out: Path, customers: int, days: int, seed: int, start_date: date, 
     rng_population, rng_events, rng_landing, rng_faults, rng_privacy, rng_feedback = streams
     truth = PlantedTruth()
     plans, usd_per_unit = load_plans(), load_usd_per_unit()
-    window = population.Window(int(datetime(start_date.year, start_date.month, start_date.day, tzinfo=timezone.utc).timestamp()), days)
+    window = population.Window(int(datetime(start_date.year, start_date.month, start_date.day, tzinfo=UTC).timestamp()), days)
 
     people = population.simulate_customers(rng_population, customers, window)
     orders = population.simulate_orders(rng_population, people, truth, window)

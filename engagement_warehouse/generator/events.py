@@ -152,7 +152,8 @@ class EventSimulator:
         sessions = {
             "anonymous_code": anonymous_code,
             "customer": np.concatenate([customer, np.full(len(visitor), -1)]),
-            "login_at": np.concatenate([anchored_login, np.full(len(regular_customer), ALWAYS), np.full(len(pre_customer) + len(visitor), NEVER)]),
+            "login_at": np.concatenate([anchored_login, np.full(len(regular_customer), ALWAYS),
+                                        np.full(len(pre_customer) + len(visitor), NEVER)]),
             "start": np.concatenate([anchored_start, regular_start, random_starts(len(pre_customer) + len(visitor))]),
             "country": np.concatenate([c.country[customer], self.visitor_country[visitor]]),
             "source": np.concatenate([np.where(has_signup, c.source[anchored_customer], ref.RETURN_VISIT_WEIGHTS.argmax()),
@@ -213,7 +214,8 @@ class EventSimulator:
         type_names = np.concatenate([["view", "page_ping", "meeting_joined", "meeting_left"], [""] * 6, ref.INTERACTION_TYPES])
         view_name = np.where(platform == 0, "page_view", "screen_view")
         event_type = np.where(ev_code == 0, view_name,
-                              np.where(ev_code >= 100, ANCHOR_TYPES[np.maximum(ev_code - 100, 0)], type_names[np.minimum(ev_code, len(type_names) - 1)]))
+                              np.where(ev_code >= 100, ANCHOR_TYPES[np.maximum(ev_code - 100, 0)],
+                                       type_names[np.minimum(ev_code, len(type_names) - 1)]))
         customer = s["customer"][ev_session]
         logged_in = (customer >= 0) & (ev_at >= s["login_at"][ev_session])
         landing = seq == 0

@@ -76,7 +76,8 @@ def _corrupt(rng: np.random.Generator, name: str, copy: pa.Table, shape: TableSh
     if name == "null_id":
         return _replace(copy, shape.id_column, rng.choice(np.array([None, "", "  "], dtype=object), size=n))
     if name == "unparseable_timestamp":
-        return _replace(copy, shape.timestamp_column, rng.choice(["not a timestamp", "2026-13-45T25:61:00", "31/02/2026 10:00", ""], size=n))
+        unparseable = ["not a timestamp", "2026-13-45T25:61:00", "31/02/2026 10:00", ""]
+        return _replace(copy, shape.timestamp_column, rng.choice(unparseable, size=n))
     if name == "future_timestamp":
         years_ahead = rng.integers(2, 5, size=n)
         return _replace(copy, shape.timestamp_column, [f"{2030 + y}-01-01T00:00:00+00:00" for y in years_ahead])

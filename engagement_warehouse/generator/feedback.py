@@ -11,7 +11,7 @@ one theme's complaints fall after a planted fix. The labels (`feedback_truth.par
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import numpy as np
 import pyarrow as pa
@@ -150,7 +150,8 @@ class FeedbackTrend:
                 "fixed_on": self.fixed_on and self.fixed_on.isoformat(), "fixed_factor": FIXED_FACTOR,
                 "notes": "complaint weight of the rising theme = base weight x rising_factor from rising_from on "
                          "(renormalised); after fixed_on a complaint about the fixed theme stays one with probability "
-                         "fixed_factor, else it is praise; a mention complains with probability 0.85 / 0.5 / 0.1 for a low / middle / high score; "
+                         "fixed_factor, else it is praise; a mention complains with probability 0.85 / 0.5 / 0.1 for a "
+                         "low / middle / high score; "
                          "labels per text and theme in _generator/feedback_truth.parquet"}
 
 
@@ -177,14 +178,14 @@ class FeedbackTexts:
         return _english(template, noun, plural)
 
     def _label(self, source: str, text_id: str, korean: bool, theme: str | None, polarity: str | None, contact: bool) -> None:
-        for key, value in zip(self.labels, (source, text_id, "ko" if korean else "en", theme, polarity, contact)):
+        for key, value in zip(self.labels, (source, text_id, "ko" if korean else "en", theme, polarity, contact), strict=True):
             self.labels[key].append(value)
 
     def write(self, source: str, text_ids: list[str], complaint_probability: np.ndarray, at: list[date],
               has_contact_data: np.ndarray) -> list[str]:
         """One text per id; `complaint_probability` from each answer's score."""
         rng, texts = self.rng, []
-        for text_id, p_complaint, day, contact in zip(text_ids, complaint_probability, at, has_contact_data):
+        for text_id, p_complaint, day, contact in zip(text_ids, complaint_probability, at, has_contact_data, strict=True):
             korean = rng.random() < KOREAN_SHARE
             kind = rng.random()
             if kind < UNTHEMED_SHARE:
@@ -232,4 +233,4 @@ def complaint_probability(score: np.ndarray, low: int, high: int) -> np.ndarray:
 
 
 def utc_dates(epoch_seconds: np.ndarray) -> list[date]:
-    return [datetime.fromtimestamp(int(t), timezone.utc).date() for t in epoch_seconds]
+    return [datetime.fromtimestamp(int(t), UTC).date() for t in epoch_seconds]

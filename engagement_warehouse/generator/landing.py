@@ -10,7 +10,16 @@ from engagement_warehouse.generator import reference as ref
 from engagement_warehouse.generator.arrow import categorical, iso_date, iso_local, prefixed
 from engagement_warehouse.generator.feedback import FeedbackTexts, complaint_probability, utc_dates
 from engagement_warehouse.generator.population import (
-    CANCEL_REASONS, CHANGE_TYPES, DAY, STATUSES, Customers, Orders, Reviews, SubscriptionChanges, SurveyAnswers, Window,
+    CANCEL_REASONS,
+    CHANGE_TYPES,
+    DAY,
+    STATUSES,
+    Customers,
+    Orders,
+    Reviews,
+    SubscriptionChanges,
+    SurveyAnswers,
+    Window,
 )
 
 FIRST_NAMES = np.array(["Ada", "Ben", "Chloe", "Dev", "Elif", "Femi", "Grace", "Hiro", "Ines", "Jonas", "Kira", "Luis"])
@@ -78,7 +87,8 @@ class LandingTables:
             "acquisition_channel": categorical([t.channel for t in ref.TRAFFIC_SOURCES], source),
             "acquisition_campaign": categorical([t.utm_campaign or "" for t in ref.TRAFFIC_SOURCES],
                                                 np.where([ref.TRAFFIC_SOURCES[s].utm_campaign is not None for s in source], source, -1)),
-            "referred_by_customer_id": pc.if_else(pa.array(c.referred_by[who] >= 0), self.customer_id(np.maximum(c.referred_by[who], 0)), NULL_STRING),
+            "referred_by_customer_id": pc.if_else(pa.array(c.referred_by[who] >= 0), self.customer_id(np.maximum(c.referred_by[who], 0)),
+                                                  NULL_STRING),
             "consent_email": pa.array(c.consent[who, 0] & (at < c.email_withdrawn_at[who])),
             "consent_push": pa.array(c.consent[who, 1]),
             "consent_sms": pa.array(c.consent[who, 2]),

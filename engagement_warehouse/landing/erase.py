@@ -64,7 +64,7 @@ def _rewrite(load_file: LoadFile, rows: pa.Table) -> None:
             with opener(temporary, "wt", newline="", encoding="utf-8") as handle:
                 writer = csv.writer(handle)
                 writer.writerow(rows.column_names)
-                writer.writerows(zip(*(column.to_pylist() for column in rows.columns)))
+                writer.writerows(zip(*(column.to_pylist() for column in rows.columns), strict=True))
         os.replace(temporary, load_file.path)
     finally:
         temporary.unlink(missing_ok=True)

@@ -12,14 +12,14 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import generate_small, warehouse_env
 from dagster import build_sensor_context, materialize
 
-from conftest import generate_small, warehouse_env
 from engagement_warehouse.settings import PROJECT_ROOT, dbt_command
 from orchestration.automation import new_landing_files, refresh_event_triggers
 from orchestration.definitions import defs
-from orchestration.partitions import whole_landing_tags
 from orchestration.landing import landing_preflight
+from orchestration.partitions import whole_landing_tags
 
 
 def _use(env: dict[str, str], monkeypatch) -> None:

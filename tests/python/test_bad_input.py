@@ -4,7 +4,6 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import BUILD_UP_TO_STATISTICS, generate_small, run_dbt, warehouse_env
 
 GOOD_TIME = "2026-06-02T10:00:00+02:00"

@@ -4,8 +4,8 @@ import os
 import subprocess
 
 import duckdb
-
 from conftest import generate_small
+
 from engagement_warehouse.settings import WarehouseSettings
 from orchestration import benchmark
 

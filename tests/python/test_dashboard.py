@@ -15,8 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from engagement_warehouse.browser import find_chromium
 from engagement_warehouse.dashboard.app import FILTER_TITLES, PAGES
-from engagement_warehouse.dashboard.queries import (
-    AUDIENCES, SEGMENTS, SEMANTIC_MODEL_MARTS, Filters, PublishedWarehouse, WarehouseMissing)
+from engagement_warehouse.dashboard.queries import AUDIENCES, SEGMENTS, SEMANTIC_MODEL_MARTS, Filters, PublishedWarehouse, WarehouseMissing
 from engagement_warehouse.semantic_layer import SemanticLayer, SemanticManifestMissing
 from engagement_warehouse.settings import PROJECT_ROOT
 
@@ -160,7 +159,7 @@ def test_the_exposure_lists_exactly_the_marts_the_dashboard_reads():
     source = (PROJECT_ROOT / "engagement_warehouse" / "dashboard" / "queries.py").read_text()
     semantic_models = {model["name"]: re.fullmatch(r"ref\('(\w+)'\)", model["model"]).group(1) for model in yaml.safe_load(
         (PROJECT_ROOT / "models" / "semantic" / "_semantic__models.yml").read_text())["semantic_models"]}
-    assert SEMANTIC_MODEL_MARTS == {name: semantic_models[name] for name in SEGMENTS if name in semantic_models}
+    assert {name: semantic_models[name] for name in SEGMENTS if name in semantic_models} == SEMANTIC_MODEL_MARTS
     assert declared == set(re.findall(r"marts\.(\w+)", source)) | set(AUDIENCES) | set(SEMANTIC_MODEL_MARTS.values())
 
 
@@ -235,7 +234,8 @@ def test_each_filter_changes_the_charts_whose_data_has_it(warehouse, published, 
             continue
         unfiltered = pages[slug, None]
         assert page.errors == [], (slug, name, page.errors)
-        changed = [chart["title"] for chart, before in zip(page.charts, unfiltered.charts) if chart["drawn"] != before["drawn"]]
+        changed = [chart["title"] for chart, before in zip(page.charts, unfiltered.charts, strict=False)
+                   if chart["drawn"] != before["drawn"]]
         metrics_changed = page.metrics != unfiltered.metrics
         assert changed or metrics_changed, (slug, name)
         # A chart whose data lacks the filter says so instead of silently showing everyone.

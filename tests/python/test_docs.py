@@ -4,8 +4,8 @@ warehouse holds, and carries the metric glossary (every SPEC §3 metric) as its 
 import json
 
 import pytest
-
 from conftest import warehouse_env
+
 from engagement_warehouse import docs_site
 
 # SPEC §3 metric dictionary, by the names the glossary uses.

@@ -4,11 +4,10 @@ import json
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from conftest import generate_small
 
 from engagement_warehouse.generator.cli import main
 from engagement_warehouse.settings import RAW_TABLES
-
-from conftest import generate_small
 
 
 def _digest(folder):

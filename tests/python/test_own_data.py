@@ -6,15 +6,15 @@ import json
 import re
 import shutil
 import subprocess
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import BUILD_UP_TO_STATISTICS, generate_small, run_dbt, warehouse_env
 from dagster import AssetCheckKey, AssetKey, DagsterInstance, DagsterRun, DagsterRunStatus
 
-from conftest import BUILD_UP_TO_STATISTICS, generate_small, run_dbt, warehouse_env
 from engagement_warehouse.landing import preflight
 from engagement_warehouse.landing.contract import contract_markdown, landing_contract
 from engagement_warehouse.settings import PROJECT_ROOT, WarehouseSettings, dbt_command
@@ -42,7 +42,8 @@ def hostile_build(tmp_path_factory):
         pq.write_table(pa.Table.from_pylist([{"order_id": name, **order, "amount": amount}]), landing / "orders" / name)
     survey = {"customer_id": customer, "survey_type": "nps", "responded_at": GOOD_TIME}
     pq.write_table(pa.Table.from_pylist([{"response_id": "ten", **survey, "score": "ten"},
-                                         {"response_id": "half", **survey, "score": "9.5"}]), landing / "survey_responses" / "text-scores.parquet")
+                                         {"response_id": "half", **survey, "score": "9.5"}]),
+                   landing / "survey_responses" / "text-scores.parquet")
     event = {"anonymous_id": "anon_x", "event_type": "page_view", "client_timestamp": GOOD_TIME}
     pq.write_table(pa.Table.from_pylist([{"event_id": "null_props", **event, "properties": None},
                                          {"event_id": "nan_props", **event, "properties": '{"a": NaN}'},
@@ -163,14 +164,14 @@ FOREIGN_HITS = [
     ("u3", 86400 + 5, "page_view", "/"), ("u3", 86400 + 5 + 1800.9, "search", "/search"),
 ]
 EVENT_NAME_MAP = {"page_view": "page_view", "click": "click", "search": "search", "scroll_ping": "page_ping"}
-START = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
 def _independent_sessions(hits) -> int:
     sessions = 0
     for user in sorted({h[0] for h in hits}):
         times = sorted(h[1] for h in hits if h[0] == user)
-        sessions += 1 + sum(1 for a, b in zip(times, times[1:]) if b - a > 1800)
+        sessions += 1 + sum(1 for a, b in zip(times, times[1:], strict=False) if b - a > 1800)
     return sessions
 
 
@@ -241,10 +242,8 @@ def test_a_second_build_on_the_same_folder_stops_with_a_message(tmp_path, monkey
 
     monkeypatch.setenv("EW_DATA_DIR", str(tmp_path))
     settings = WarehouseSettings.from_env()
-    with build_lock(settings):
-        with pytest.raises(BuildLockedError, match="another build is running"):
-            with build_lock(settings):
-                pass
+    with build_lock(settings), pytest.raises(BuildLockedError, match="another build is running"), build_lock(settings):
+        pass
     with build_lock(settings):  # released
         pass
 
@@ -275,7 +274,8 @@ def test_events_before_the_first_partition_give_a_warning_not_a_traceback(tmp_pa
 
 def test_the_readme_lists_the_landing_contract_of_the_sources_yaml():
     readme = (PROJECT_ROOT / "README.md").read_text()
-    assert contract_markdown() in readme, "README 'Your own data' is out of date: paste `python -m engagement_warehouse.landing --contract-markdown`"
+    assert contract_markdown() in readme, \
+        "README 'Your own data' is out of date: paste `python -m engagement_warehouse.landing --contract-markdown`"
     documented = set(re.findall(r"\*\*`(\w+)/`\*\*", readme))
     assert documented == set(landing_contract())
 

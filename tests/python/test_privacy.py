@@ -8,8 +8,8 @@ import sys
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import warehouse_env
+
 from engagement_warehouse.generator.landing import FIRST_NAMES, LAST_NAMES
 from engagement_warehouse.settings import PROJECT_ROOT, dbt_command
 
@@ -129,6 +129,7 @@ def test_a_bi_tool_opens_the_published_copy_through_sqlalchemy_and_reads_a_mart_
 
 def test_erasing_at_source_rewrites_only_the_files_that_hold_erased_customers_and_is_idempotent(tmp_path):
     from conftest import generate_small
+
     from engagement_warehouse.landing.erase import erase_at_source, erased_customer_ids
 
     landing = tmp_path / "landing"

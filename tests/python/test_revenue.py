@@ -4,7 +4,6 @@ against the planted shifted-beta-geometric retention."""
 import duckdb
 import numpy as np
 import pytest
-
 from conftest import BUILD_UP_TO_STATISTICS, generate_small, run_dbt, warehouse_env
 
 
@@ -56,5 +55,5 @@ def test_mrr_bridge_totals_chain_from_month_to_month(revenue_warehouse):
         rows = con.execute("select start_mrr, end_mrr, customer_churn_rate from marts.mrr_monthly order by month_start").fetchall()
     assert len(rows) == 5  # June to October 2026
     assert rows[0][0] == 0
-    assert all(later[0] == earlier[1] for earlier, later in zip(rows, rows[1:]))
+    assert all(later[0] == earlier[1] for earlier, later in zip(rows, rows[1:], strict=False))
     assert all(0 <= rate <= 1 for _, _, rate in rows[1:])

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import warehouse_env
+
 from engagement_warehouse.settings import PROJECT_ROOT
 
 MF = str(Path(sys.executable).with_name("mf"))

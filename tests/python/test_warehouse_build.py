@@ -5,8 +5,8 @@ import shutil
 import subprocess
 
 import duckdb
-
 from conftest import BUILD_UP_TO_STATISTICS, run_dbt, run_preflight
+
 from engagement_warehouse.settings import PROJECT_ROOT, RAW_TABLES, dbt_command
 
 

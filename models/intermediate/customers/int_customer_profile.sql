@@ -64,11 +64,15 @@ activity as (
     group by person_days.person_key
 ),
 
+latest_mrr_month as (
+    select max(month_start) as month_start from mrr_monthly
+),
+
 current_mrr as (
     select mrr_monthly.customer_key, mrr_monthly.mrr
     from mrr_monthly
-    inner join (select max(month_start) as month_start from mrr_monthly) latest
-        on mrr_monthly.month_start = latest.month_start
+    inner join latest_mrr_month
+        on mrr_monthly.month_start = latest_mrr_month.month_start
 ),
 
 recent_reactivations as (
@@ -89,11 +93,11 @@ current_plan as (
         select
             customer_key,
             plan_id,
-            row_number() over (partition by customer_key order by valid_from desc, subscription_id) as recency_rank
+            row_number() over (partition by customer_key order by valid_from desc, subscription_id asc) as recency_rank
         from states
         where status = 'active'
             and valid_to is null
-    ) ranked
+    ) as ranked
     where recency_rank = 1
 ),
 

@@ -25,7 +25,7 @@ events as {{ not_materialized() }} (
 -- Devices an erased customer logged in on: their anonymous events lose that link, so incremental
 -- event models re-stitch them on every run (the erased customer's own rows are deleted).
 erased_logins as (
-    select distinct anonymous_id from ({{ erased_login_anonymous_ids() }}) erased_events
+    select distinct anonymous_id from ({{ erased_login_anonymous_ids() }}) as erased_events
 ),
 
 {% if is_incremental() -%}
@@ -57,17 +57,20 @@ remapped_ids as (
     union
     select anonymous_id
     from new_events
-    where event_id in (select event_id from {{ ref('base_app__events') }} where row_disposition = 'duplicate')
+    where new_events.event_id in (
+        select base_events.event_id from {{ ref('base_app__events') }} as base_events
+        where base_events.row_disposition = 'duplicate'
+    )
 ),
 
 events_to_map as (
     select anonymous_id, customer_key, event_at, event_id
     from events
-    where anonymous_id in (select anonymous_id from remapped_ids)
+    where anonymous_id in (select remapped_ids.anonymous_id from remapped_ids)
     union all
     select anonymous_id, customer_key, event_at, event_id
     from new_events
-    where anonymous_id not in (select anonymous_id from remapped_ids)
+    where anonymous_id not in (select remapped_ids.anonymous_id from remapped_ids)
 ),
 {%- else %}
 events_to_map as {{ not_materialized() }} (
@@ -134,10 +137,10 @@ merged as (
         case when mapped_before.customer_key is null then mapped.customers_seen else mapped_before.customers_seen end as customers_seen
     from mapped
     left join mapped_before on mapped.anonymous_id = mapped_before.anonymous_id
-    where mapped.anonymous_id not in (select anonymous_id from remapped_ids)
+    where mapped.anonymous_id not in (select remapped_ids.anonymous_id from remapped_ids)
     union all
     select * from mapped
-    where anonymous_id in (select anonymous_id from remapped_ids)
+    where mapped.anonymous_id in (select remapped_ids.anonymous_id from remapped_ids)
 )
 {%- else -%}
 merged as (

@@ -45,7 +45,7 @@ customer_first_month as (
 customer_months as (
     select customer_first_month.customer_key, month_ends.month_start, month_ends.month_end
     from customer_first_month
-    inner join month_ends on month_ends.month_start >= customer_first_month.first_month
+    inner join month_ends on customer_first_month.first_month <= month_ends.month_start
 ),
 
 state_at_month_end as (
@@ -57,8 +57,8 @@ state_at_month_end as (
     from customer_months
     inner join states
         on customer_months.customer_key = states.customer_key
-        and states.valid_from < customer_months.month_end
-        and (states.valid_to is null or states.valid_to >= customer_months.month_end)
+        and customer_months.month_end > states.valid_from
+        and (states.valid_to is null or customer_months.month_end <= states.valid_to)
 ),
 
 -- A customer with several paying subscriptions is on the plan of the one with the highest MRR (then the first plan_id).
@@ -69,10 +69,10 @@ plan_at_month_end as (
             customer_key,
             month_start,
             plan_id,
-            row_number() over (partition by customer_key, month_start order by mrr desc, plan_id) as plan_rank
+            row_number() over (partition by customer_key, month_start order by mrr desc, plan_id asc) as plan_rank
         from state_at_month_end
         where mrr > 0
-    ) ranked
+    ) as ranked
     where plan_rank = 1
 ),
 

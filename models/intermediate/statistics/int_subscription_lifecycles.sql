@@ -34,7 +34,7 @@ latest_plan as (
             row_number() over (partition by subscription_id, lifecycle_number order by valid_from desc) as recency_rank
         from states
         where change_type <> 'canceled'
-    ) ranked
+    ) as ranked
     where recency_rank = 1
 )
 

@@ -22,13 +22,13 @@ plan_when_answering as (
             case when subscription_changes.status = 'canceled' then 'none' else subscription_changes.plan_id end as plan_id,
             row_number() over (
                 partition by answers.response_id
-                order by subscription_changes.effective_at desc, subscription_changes.subscription_id
+                order by subscription_changes.effective_at desc, subscription_changes.subscription_id asc
             ) as recency_rank
         from answers
         inner join subscription_changes
             on answers.customer_key = subscription_changes.customer_key
-            and subscription_changes.effective_at <= answers.responded_at
-    ) ranked
+            and answers.responded_at >= subscription_changes.effective_at
+    ) as ranked
     where recency_rank = 1
 )
 

@@ -37,7 +37,7 @@ complaints_before_fix as (
 latest_fix as (
     select
         *,
-        row_number() over (partition by customer_key order by fixed_on desc, theme) as fix_rank
+        row_number() over (partition by customer_key order by fixed_on desc, theme asc) as fix_rank
     from complaints_before_fix
 )
 

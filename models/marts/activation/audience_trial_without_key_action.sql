@@ -27,7 +27,7 @@ key_actions as (
     inner join events
         on open_trials.customer_key = events.person_key
         and events.event_type in ('feature_used', 'meeting_joined')
-        and events.event_at >= open_trials.trial_started_at
+        and open_trials.trial_started_at <= events.event_at
         and events.event_at < {{ dbt.dateadd('day', 3, 'open_trials.trial_started_at') }}
 ),
 

@@ -18,15 +18,15 @@ attributed_orders as (
             orders.order_id,
             orders.net_amount,
             messages.message_id,
-            row_number() over (partition by orders.order_id order by messages.clicked_at desc, messages.message_id) as click_rank
+            row_number() over (partition by orders.order_id order by messages.clicked_at desc, messages.message_id asc) as click_rank
         from orders
         inner join messages
             on orders.customer_key = messages.customer_key
-            and messages.clicked_at <= orders.ordered_at
+            and orders.ordered_at >= messages.clicked_at
             and messages.clicked_at > {{ dbt.dateadd('day', -var('messaging_attribution_days'), 'orders.ordered_at') }}
-    ) candidates
+    ) as candidates
     where click_rank = 1
-    group by message_id
+    group by 1
 )
 
 select

@@ -107,7 +107,7 @@ referred_signups as (
     select cast(created_at as date) as activity_date, count(*) as referred_signups
     from customers
     where referred_by_customer_key is not null
-    group by 1
+    group by cast(created_at as date)
 ),
 
 combined as (

@@ -139,7 +139,7 @@ landed_sessions as (
             {{ dbt.split_part(dbt.split_part('landing_events.referrer', "'//'", 2), "'/'", 1) }} as referrer_host
         from sessions
         inner join scoped_events as landing_events on sessions.landing_event_id = landing_events.event_id
-    ) with_host
+    ) as with_host
 ),
 
 matched_rules as (

@@ -23,7 +23,7 @@ first_visits as (
             channel_group,
             row_number() over (partition by person_key order by session_start, session_id) as visit_number
         from sessions
-    ) numbered
+    ) as numbered
     where visit_number = 1
 ),
 

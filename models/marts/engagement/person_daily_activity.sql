@@ -31,7 +31,7 @@ changed_persons as (
 -- A person's days change from the day the first session the change can touch started (fct_sessions' rule).
 recompute_from as (
     select person_key, cast(from_at as date) as from_date
-    from ({{ session_recompute_start('changed_persons', 'sessions') }}) session_starts
+    from ({{ session_recompute_start('changed_persons', 'sessions') }}) as session_starts
 ),
 
 scoped_events as (

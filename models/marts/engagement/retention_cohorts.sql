@@ -86,7 +86,7 @@ active_on_or_after as (
     inner join last_periods
         on cohort_periods.granularity = last_periods.granularity
         and cohort_periods.cohort_start = last_periods.cohort_start
-        and last_periods.last_period_number >= cohort_periods.period_number
+        and cohort_periods.period_number <= last_periods.last_period_number
     group by cohort_periods.granularity, cohort_periods.cohort_start, cohort_periods.period_number
 )
 

@@ -10,10 +10,12 @@ states as (
 ),
 
 billed as (
-    select {{ dbt.date_trunc('month', 'valid_from') }} as month_start, sum(billed_amount) as billed_revenue
+    select
+        {{ dbt.date_trunc('month', 'valid_from') }} as month_start,
+        sum(billed_amount) as billed_revenue
     from states
     where is_payment
-    group by 1
+    group by {{ dbt.date_trunc('month', 'valid_from') }}
 ),
 
 monthly as (
@@ -36,11 +38,24 @@ monthly as (
 )
 
 select
-    monthly.*,
+    monthly.month_start,
+    monthly.start_mrr,
+    monthly.new_mrr,
+    monthly.expansion_mrr,
+    monthly.reactivation_mrr,
+    monthly.contraction_mrr,
+    monthly.churned_mrr,
+    monthly.end_mrr,
+    monthly.paying_customers_start,
+    monthly.paying_customers_end,
+    monthly.new_customers,
+    monthly.reactivated_customers,
+    monthly.churned_customers,
     coalesce(billed.billed_revenue, 0) as billed_revenue,
-    churned_customers * 1.0 / nullif(paying_customers_start, 0) as customer_churn_rate,
-    -(contraction_mrr + churned_mrr) / nullif(start_mrr, 0) as revenue_churn_rate,
-    (start_mrr + contraction_mrr + churned_mrr) / nullif(start_mrr, 0) as gross_revenue_retention,
-    (start_mrr + expansion_mrr + reactivation_mrr + contraction_mrr + churned_mrr) / nullif(start_mrr, 0) as net_revenue_retention
+    monthly.churned_customers * 1.0 / nullif(monthly.paying_customers_start, 0) as customer_churn_rate,
+    -(monthly.contraction_mrr + monthly.churned_mrr) / nullif(monthly.start_mrr, 0) as revenue_churn_rate,
+    (monthly.start_mrr + monthly.contraction_mrr + monthly.churned_mrr) / nullif(monthly.start_mrr, 0) as gross_revenue_retention,
+    (monthly.start_mrr + monthly.expansion_mrr + monthly.reactivation_mrr + monthly.contraction_mrr + monthly.churned_mrr)
+        / nullif(monthly.start_mrr, 0) as net_revenue_retention
 from monthly
 left join billed on monthly.month_start = billed.month_start

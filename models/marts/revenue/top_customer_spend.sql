@@ -19,7 +19,7 @@ customer_years as (
 ranked as (
     select
         *,
-        row_number() over (partition by year_start order by revenue desc, customer_key) as revenue_rank,
+        row_number() over (partition by year_start order by revenue desc, customer_key asc) as revenue_rank,
         count(*) over (partition by year_start) as customers
     from customer_years
 ),
@@ -37,7 +37,7 @@ grouped as (
         sum(case when revenue_rank > ceiling(customers * 0.01) then revenue end)
             / sum(case when revenue_rank > ceiling(customers * 0.01) then orders end) as other_99_percent_revenue_per_order
     from ranked
-    group by year_start
+    group by 1
 )
 
 select

@@ -18,7 +18,7 @@ outcomes as (
         {{ dbt.bool_or("previous_status = 'trialing' and change_type = 'renewed'") }} as converted,
         {{ dbt.bool_or("previous_status = 'trialing' and change_type = 'canceled'") }} as expired
     from states
-    group by subscription_id, lifecycle_number
+    group by 1, 2
 )
 
 select

@@ -58,7 +58,7 @@ dispositioned as (
     select
         *,
         {{ is_erased('customer_key') }} as is_erased_key,
-        {{ is_erased('customer_key') }} or email in (select email from erased_emails) as is_erased_customer
+        {{ is_erased('customer_key') }} or email in (select erased_emails.email from erased_emails) as is_erased_customer
     from checked
 )
 

@@ -1,3 +1,4 @@
 -- One row per refused raw survey_responses row, with its reason_code and load_id.
-select * from {{ ref('base_feedback__survey_responses') }}
+-- Every column of the base model, whatever it holds (a pass-through by design).
+select * from {{ ref('base_feedback__survey_responses') }}  -- noqa: AM04
 where row_disposition = 'quarantined'
