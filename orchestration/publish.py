@@ -95,9 +95,12 @@ def _day_fingerprints(con, relation: str, day_column: str, projection: str, wher
 
 
 def _without(fingerprints: dict[str, str], removed: dict[str, str]) -> dict[str, str]:
-    """Day fingerprints after the `removed` rows left: counts and hash sums subtract (the sum is exact, not modular)."""
+    """Day fingerprints after the `removed` rows left: counts and hash sums subtract (the sum is exact, not modular).
+    A day the fingerprints do not know (a state older than the file) stays unknown, so it is replaced."""
     remaining = dict(fingerprints)
     for day, part in removed.items():
+        if day not in remaining:
+            continue
         (count, total), (gone, gone_total) = (map(int, remaining[day].split(":")), map(int, part.split(":")))
         remaining[day] = f"{count - gone}:{total - gone_total}"
         if count == gone:

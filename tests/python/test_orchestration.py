@@ -157,6 +157,22 @@ def test_an_erasure_deletes_the_rows_at_once_and_purges_the_file_within_the_purg
     assert publish_copy(build, published, today=june[9])["mode"] == "fresh"  # no state of the last publish: nothing to compare with
 
 
+def test_an_erasure_after_a_state_older_than_the_file_replaces_the_days_the_state_misses(tmp_path):
+    build, published = tmp_path / "build.duckdb", tmp_path / "pub" / "engagement.duckdb"
+    erasure_build(build)
+    publish_copy(build, published)
+    state_path = published.with_name(published.name + ".publish-state.json")
+    state = json.loads(state_path.read_text())
+    del state["days"]["marts.fct_events"]["2026-06-02"]  # as if the publish that wrote the file died before its state
+    state_path.write_text(json.dumps(state))
+    erase(build, "customer-4")
+    erased = publish_copy(build, published)
+    assert (erased["mode"], erased["days_replaced"]) == ("incremental", 1)
+    fresh = tmp_path / "fresh" / "engagement.duckdb"
+    publish_copy(build, fresh)
+    assert published_rows_differ(published, fresh) == {}
+
+
 def test_a_purge_delay_of_zero_days_publishes_a_fresh_file_after_every_erasure(tmp_path):
     build, published = tmp_path / "build.duckdb", tmp_path / "pub" / "engagement.duckdb"
     erasure_build(build)
