@@ -183,32 +183,25 @@ def test_orphans_are_released_when_their_customer_arrives_in_a_later_load(daily_
     assert still_orphans == 0 and ("staged",) in dispositions
 
 
-def test_the_earliest_received_copy_wins_even_when_it_lands_in_a_later_load(daily_and_full):
+# Events: the earliest received copy wins; messages: the earliest sent. The planted copies carry a marker value.
+@pytest.mark.parametrize("base, staged, key, marker_column, marker, copies_file, planted_as", [
+    ("staging.base_app__events", "marts.fct_events", "event_id", "page", "/copy-from-another-load", "%/copies.parquet", "copies"),
+    ("staging.base_marketing__messages", "staging.stg_marketing__messages", "message_id", "campaign", "copy-from-another-load",
+     "%-copies.parquet", "message_copies"),
+])
+def test_the_earliest_copy_wins_even_when_it_lands_in_a_later_load(daily_and_full, base, staged, key, marker_column, marker,
+                                                                    copies_file, planted_as):
     daily, _, _, planted = daily_and_full
     with duckdb.connect(daily, read_only=True) as con:
-        def staged_pages(event_ids: list[str]) -> set[str]:
+        def staged_markers(keys: list[str]) -> set[str]:
             return {row[0] for row in con.execute(
-                f"select page from marts.fct_events where event_id in ({_sql_list(event_ids)})").fetchall()}
+                f"select {marker_column} from {staged} where {key} in ({_sql_list(keys)})").fetchall()}
 
-        copies_file = con.execute("select row_disposition, count(*) from staging.base_app__events "
-                                  "where load_id like '%/copies.parquet' group by 1 order by 1").fetchall()
-        assert staged_pages(planted["earlier_copies"]) == {"/copy-from-another-load"}
-        assert "/copy-from-another-load" not in staged_pages(planted["later_copies"])
-    assert copies_file == [("duplicate", 5), ("staged", 5)]
-
-
-def test_the_earliest_sent_message_copy_wins_even_when_it_lands_in_a_later_load(daily_and_full):
-    daily, _, _, planted = daily_and_full
-    with duckdb.connect(daily, read_only=True) as con:
-        def staged_campaigns(message_ids: list[str]) -> set[str]:
-            return {row[0] for row in con.execute("select campaign from staging.stg_marketing__messages "
-                                                  f"where message_id in ({_sql_list(message_ids)})").fetchall()}
-
-        copies_file = con.execute("select row_disposition, count(*) from staging.base_marketing__messages "
-                                  "where load_id like '%-copies.parquet' group by 1 order by 1").fetchall()
-        assert staged_campaigns(planted["earlier_message_copies"]) == {"copy-from-another-load"}
-        assert "copy-from-another-load" not in staged_campaigns(planted["later_message_copies"])
-    assert copies_file == [("duplicate", 5), ("staged", 5)]
+        dispositions = con.execute(f"select row_disposition, count(*) from {base} "
+                                   f"where load_id like '{copies_file}' group by 1 order by 1").fetchall()
+        assert staged_markers(planted[f"earlier_{planted_as}"]) == {marker}
+        assert marker not in staged_markers(planted[f"later_{planted_as}"])
+    assert dispositions == [("duplicate", 5), ("staged", 5)]
 
 
 def test_a_file_sent_again_under_another_name_is_counted_as_duplicates(daily_and_full):
