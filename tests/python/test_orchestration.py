@@ -9,10 +9,11 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pytest
 from conftest import warehouse_env
 from dagster import AssetKey, materialize
 
-from engagement_warehouse.settings import AUDIENCES, PROJECT_ROOT, dbt_command
+from engagement_warehouse.settings import AUDIENCES, PROJECT_ROOT, SettingsError, WarehouseSettings, dbt_command
 from engagement_warehouse.statistics.fitting import FitError
 from orchestration import stats_assets
 from orchestration.dbt_assets import UNIT_TESTS_EXCLUDED, dbt_build_args
@@ -368,3 +369,11 @@ def test_each_statistics_contract_passes_on_sound_rows_and_names_each_broken_rul
             broken = {rule for rule, value in result.metadata.items() if value.value > 0}
             assert not result.passed and broken == (expected_rules or set(CONTRACTS[table]) - {next(iter(CONTRACTS[table]))}), \
                 (table, broken)
+
+
+def test_the_purge_delay_is_read_from_the_environment_and_a_bad_value_names_the_variable(tmp_path):
+    base = {"EW_DATA_DIR": str(tmp_path)}
+    assert WarehouseSettings.from_env(base).erasure_purge_days == 7
+    assert WarehouseSettings.from_env({**base, "EW_ERASURE_PURGE_DAYS": "0"}).erasure_purge_days == 0
+    with pytest.raises(SettingsError, match="EW_ERASURE_PURGE_DAYS='a week'"):
+        WarehouseSettings.from_env({**base, "EW_ERASURE_PURGE_DAYS": "a week"})
