@@ -9,6 +9,11 @@ from dagster import AssetCheckResult, AssetCheckSpec, AssetKey, MetadataValue
 
 SCHEMA = "statistics"
 
+# nps_summary and csat_summary share their grain
+ONE_ROW_PER_SURVEY_GROUP = {
+    "one row per month, dimension and value":
+        "select count(*) from (select 1 from {table} group by response_month, dimension, dimension_value having count(*) > 1)",
+}
 # {table: {rule: query counting the rows that break it, on {table}}}
 CONTRACTS: dict[str, dict[str, str]] = {
     "customer_clv_predictions": {
@@ -29,8 +34,7 @@ CONTRACTS: dict[str, dict[str, str]] = {
             "and not (isfinite(alpha) and isfinite(beta) and alpha > 0 and beta > 0)",
     },
     "nps_summary": {
-        "one row per month, dimension and value":
-            "select count(*) from (select 1 from {table} group by response_month, dimension, dimension_value having count(*) > 1)",
+        **ONE_ROW_PER_SURVEY_GROUP,
         # the adjusted-Wald interval is centred on a shrunk estimate, so it need not contain nps itself
         "nps and its interval in [-100, 100], lower <= upper":
             "select count(*) from {table} where not (nps between -100 and 100 and nps_lower between -100 and 100 "
@@ -39,8 +43,7 @@ CONTRACTS: dict[str, dict[str, str]] = {
             "select count(*) from {table} where promoters + passives + detractors <> respondents or respondents <= 0",
     },
     "csat_summary": {
-        "one row per month, dimension and value":
-            "select count(*) from (select 1 from {table} group by response_month, dimension, dimension_value having count(*) > 1)",
+        **ONE_ROW_PER_SURVEY_GROUP,
         "csat in [0, 1] and inside its Wilson interval":
             "select count(*) from {table} where not (csat between 0 and 1 and csat_lower <= csat and csat <= csat_upper)",
         "satisfied <= answers, answers > 0":
