@@ -29,10 +29,13 @@ WIDE_INTEGERS = ("HUGEINT", "UHUGEINT")
 ERASURE_REQUESTS = ("staging", "stg_privacy__erasure_requests")
 ERASURE_SIGNALS = {ERASURE_REQUESTS: "count(*), coalesce(sum(hash(customer_key)), 0)",
                    ("marts", "load_reconciliation"): "coalesce(sum(row_count) filter (where row_disposition = 'erased'), 0)"}
-# The marts a build rewrites a few days at a time (event-day incremental): a publish replaces their changed days.
+# The marts a build rewrites a few days at a time (event-day incremental): a publish replaces their changed partitions.
 DAY_PARTITIONED = {("marts", "fct_events"): "event_date", ("marts", "fct_sessions"): "session_date",
                    ("marts", "person_daily_activity"): "activity_date", ("marts", "person_daily_segments"): "activity_date"}
 PERSON_COLUMN = "person_key"  # in every DAY_PARTITIONED mart; an erased customer's person_key is their customer_key
+# A publish compares and replaces a day-partitioned mart by (day, person bucket): an erasure or a login re-stitches one
+# person's rows on every day they were active, which rewrites those persons' buckets, not whole days.
+PERSON_BUCKETS = 64
 FRESH_COPY_FREE_SHARE = 0.25  # above it a byte copy would carry more dead blocks than it saves
 
 # {(schema, relation): (description, {column: description})}
@@ -87,24 +90,30 @@ def _free_share(path: Path) -> float:
     return free_blocks / max(total_blocks, 1)
 
 
-def _day_fingerprints(con, relation: str, day_column: str, projection: str, where: str = "true") -> dict[str, str]:
-    """Per day of a partitioned mart: row count and the sum of its rows' hashes (of the rows `where` keeps)."""
-    rows = con.execute(f"select coalesce(cast({_quoted(day_column)} as varchar), 'null'), count(*), sum(hash(source_row)) "
+def _partition(day_column: str) -> str:
+    """SQL: a row's partition of a day-partitioned mart, '<day>|<person bucket>'."""
+    return (f"coalesce(cast({_quoted(day_column)} as varchar), 'null') || '|' || "
+            f"cast(hash({_quoted(PERSON_COLUMN)}) % {PERSON_BUCKETS} as varchar)")
+
+
+def _partition_fingerprints(con, relation: str, day_column: str, projection: str, where: str = "true") -> dict[str, str]:
+    """Per partition of a day-partitioned mart: row count and the sum of its rows' hashes (of the rows `where` keeps)."""
+    rows = con.execute(f"select {_partition(day_column)}, count(*), sum(hash(source_row)) "
                        f"from (select {projection} from {relation} where {where}) as source_row group by 1").fetchall()
-    return {day: f"{count}:{total}" for day, count, total in rows}
+    return {partition: f"{count}:{total}" for partition, count, total in rows}
 
 
 def _without(fingerprints: dict[str, str], removed: dict[str, str]) -> dict[str, str]:
-    """Day fingerprints after the `removed` rows left: counts and hash sums subtract (the sum is exact, not modular).
-    A day the fingerprints do not know (a state older than the file) stays unknown, so it is replaced."""
+    """Partition fingerprints after the `removed` rows left: counts and hash sums subtract (the sum is exact, not
+    modular). A partition the fingerprints do not know (a state older than the file) stays unknown, so it is replaced."""
     remaining = dict(fingerprints)
-    for day, part in removed.items():
-        if day not in remaining:
+    for partition, part in removed.items():
+        if partition not in remaining:
             continue
-        (count, total), (gone, gone_total) = (map(int, remaining[day].split(":")), map(int, part.split(":")))
-        remaining[day] = f"{count - gone}:{total - gone_total}"
+        (count, total), (gone, gone_total) = (map(int, remaining[partition].split(":")), map(int, part.split(":")))
+        remaining[partition] = f"{count - gone}:{total - gone_total}"
         if count == gone:
-            del remaining[day]
+            del remaining[partition]
     return remaining
 
 
@@ -129,16 +138,17 @@ def publish_copy(build_path: Path, published_path: Path, descriptions: Descripti
 
     The new file is a fresh copy, or — when the last publish left its state beside the file, under a quarter
     of the last file is free blocks, and no erasure has waited `erasure_purge_days` for its purge — a byte copy
-    of the last published file in which every table is replaced except the days of the DAY_PARTITIONED marts
-    whose rows did not change (known from the per-day fingerprints of the last publish). A fresh file holds
+    of the last published file in which every table is replaced except the partitions (day × person bucket) of the
+    DAY_PARTITIONED marts whose rows did not change (known from the partition fingerprints of the last publish). A fresh file holds
     only current rows. A byte copy also keeps, in free blocks, bytes of rows that were replaced or deleted; no
     query reads them. Rows of customers erased since the last publish are deleted from the byte copy's tables
     at once (each table then holds exactly the build's rows); their bytes leave the file with the first fresh
     copy, at the latest `erasure_purge_days` after the erasure reached the copy (0: at once).
     `duckdb_config` (memory_limit, threads, temp_directory) bounds the copy like the build; `today` is the
     publish day the purge delay counts in (the UTC date when not given).
-    Returns the published file's size in bytes, the number of tables, the mode, the days replaced and the
-    day since which a purge is pending (None when the file holds no bytes of erased rows).
+    Returns the published file's size in bytes, the number of tables, the mode, the partitions, distinct days and
+    rows replaced in the day-partitioned marts, and the day since which a purge is pending (None when the file
+    holds no bytes of erased rows).
     """
     descriptions = descriptions or {}
     today = today or datetime.now(UTC).date()
@@ -151,9 +161,11 @@ def publish_copy(build_path: Path, published_path: Path, descriptions: Descripti
     pending_since = _purge_pending_since(previous, erased, today)
     purge_due = pending_since is not None and (today - date.fromisoformat(pending_since)).days >= erasure_purge_days
     incremental = previous is not None and not purge_due and _free_share(published_path) <= FRESH_COPY_FREE_SHARE
-    state = {"erased": erased, "days": {}, "purge_pending_since": pending_since if incremental else None}
+    state = {"erased": erased, "person_buckets": PERSON_BUCKETS, "partitions": {},
+             "purge_pending_since": pending_since if incremental else None}
     newly_erased = incremental and previous.get("erased") != erased
-    days_replaced = 0
+    comparable = incremental and previous.get("person_buckets") == PERSON_BUCKETS
+    replaced = {"partitions_replaced": 0, "days_replaced": 0, "rows_replaced": 0}
     try:
         if incremental:
             shutil.copyfile(published_path, temporary)
@@ -178,22 +190,26 @@ def publish_copy(build_path: Path, published_path: Path, descriptions: Descripti
                 con.execute(f"create schema if not exists {_quoted(schema)}")
                 day_column = DAY_PARTITIONED.get((schema, name))
                 if day_column:
-                    fingerprints = state["days"][f"{schema}.{name}"] = _day_fingerprints(con, f"build.{target}", day_column, projection)
-                if (incremental and day_column and published_tables.get((schema, name)) == published_columns
-                        and f"{schema}.{name}" in previous["days"]):
-                    before = previous["days"][f"{schema}.{name}"]
+                    fingerprints = state["partitions"][f"{schema}.{name}"] = _partition_fingerprints(
+                        con, f"build.{target}", day_column, projection)
+                if (comparable and day_column and published_tables.get((schema, name)) == published_columns
+                        and f"{schema}.{name}" in previous["partitions"]):
+                    before = previous["partitions"][f"{schema}.{name}"]
                     if newly_erased and ERASURE_REQUESTS in build_relations:
                         requests = ".".join(_quoted(part) for part in ERASURE_REQUESTS)
                         erased_rows = f"{_quoted(PERSON_COLUMN)} in (select customer_key from build.{requests})"
-                        before = _without(before, _day_fingerprints(con, target, day_column, projection, erased_rows))
+                        before = _without(before, _partition_fingerprints(con, target, day_column, projection, erased_rows))
                         con.execute(f"delete from {target} where {erased_rows}")
-                    changed = sorted(day for day in fingerprints.keys() | before.keys() if fingerprints.get(day) != before.get(day))
+                    changed = sorted(p for p in fingerprints.keys() | before.keys() if fingerprints.get(p) != before.get(p))
                     if changed:
-                        day = f"coalesce(cast({_quoted(day_column)} as varchar), 'null')"
-                        days = ", ".join(_text(d) for d in changed)
-                        con.execute(f"delete from {target} where {day} in ({days})")
-                        con.execute(f"insert into {target} select {projection} from build.{target} where {day} in ({days})")
-                    days_replaced += len(changed)
+                        con.execute("create or replace temporary table changed_partitions as "
+                                    "select unnest($1::varchar[]) as partition_key", [changed])
+                        in_changed = f"{_partition(day_column)} in (select partition_key from changed_partitions)"
+                        con.execute(f"delete from {target} where {in_changed}")
+                        inserted = con.execute(f"insert into {target} select {projection} from build.{target} where {in_changed}")
+                        replaced["rows_replaced"] += inserted.fetchone()[0]
+                        replaced["days_replaced"] += len({p.split("|")[0] for p in changed})
+                    replaced["partitions_replaced"] += len(changed)
                 else:
                     con.execute(f"drop table if exists {target}")
                     con.execute(f"create table {target} as select {projection} from build.{target}")
@@ -208,13 +224,13 @@ def publish_copy(build_path: Path, published_path: Path, descriptions: Descripti
             con.execute("detach build")
             con.execute("checkpoint")
         os.replace(temporary, published_path)
-        # Written after the file it describes: a stale state only makes the next publish replace more days.
+        # Written after the file it describes: a stale state only makes the next publish replace more partitions.
         state_path.with_suffix(".tmp").write_text(json.dumps(state))
         os.replace(state_path.with_suffix(".tmp"), state_path)
     finally:
         temporary.unlink(missing_ok=True)
     return {"size_bytes": published_path.stat().st_size, "tables": len(relations),
-            "mode": "incremental" if incremental else "fresh", "days_replaced": days_replaced,
+            "mode": "incremental" if incremental else "fresh", **replaced,
             "purge_pending_since": state["purge_pending_since"]}
 
 
@@ -230,6 +246,7 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
                                             "temp_directory": str(settings.duckdb_temp_dir)},
                              erasure_purge_days=settings.erasure_purge_days)
     context.log.info(f"published {published['tables']} tables to {settings.published_path} ({published['size_bytes'] / 1e6:.1f} MB, "
-                     f"{published['mode']} copy, {published['days_replaced']} days of day-partitioned marts replaced, "
+                     f"{published['mode']} copy, {published['partitions_replaced']} partitions (day × person bucket) of day-partitioned "
+                     f"marts replaced: {published['rows_replaced']} rows on {published['days_replaced']} days, "
                      f"purge of erased rows pending since {published['purge_pending_since'] or '-'})")
     return MaterializeResult(metadata={"path": str(settings.published_path), **published})

@@ -118,6 +118,29 @@ def test_a_republish_replaces_only_the_changed_days_and_equals_a_fresh_copy(tmp_
         assert con.execute("select data_type from duckdb_columns() where column_name = 'amount'").fetchone() == ("BIGINT",)
 
 
+def test_a_person_re_stitched_on_every_day_replaces_their_buckets_not_the_days(tmp_path):
+    """A login links a device's past events to a customer (or an erasure unlinks them): one person's rows change on
+    every day they were active. The publish replaces those persons' buckets of each day, not whole days."""
+    build, published = tmp_path / "build.duckdb", tmp_path / "pub" / "engagement.duckdb"
+    with duckdb.connect(str(build)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.fct_events as select i as event_id, date '2026-06-01' + cast(i % 30 as integer) as event_date, "
+                    "'device-' || (i % 499) as person_key from range(30000) as t(i)")
+    publish_copy(build, published)
+    with duckdb.connect(str(build)) as con:
+        con.execute("update marts.fct_events set person_key = 'customer-1' where person_key = 'device-7'")
+        stitched_days = con.execute("select count(distinct event_date) from marts.fct_events where person_key = 'customer-1'").fetchone()[0]
+    again = publish_copy(build, published)
+    assert (again["mode"], again["days_replaced"]) == ("incremental", stitched_days)
+    # Two buckets a day at most (the device's and the customer's): 60 rows changed, each bucket holds ~8 persons'
+    # rows; whole days would be all 30,000 rows.
+    assert 0 < again["partitions_replaced"] <= 2 * stitched_days
+    assert 60 <= again["rows_replaced"] < 30000 / 10
+    fresh = tmp_path / "fresh" / "engagement.duckdb"
+    publish_copy(build, fresh)
+    assert published_rows_differ(published, fresh) == {}
+
+
 def erasure_build(build: Path) -> None:
     """A build warehouse with events of ten customers over three days and an (empty) erasure request list."""
     with duckdb.connect(str(build)) as con:
@@ -164,7 +187,9 @@ def test_an_erasure_after_a_state_older_than_the_file_replaces_the_days_the_stat
     publish_copy(build, published)
     state_path = published.with_name(published.name + ".publish-state.json")
     state = json.loads(state_path.read_text())
-    del state["days"]["marts.fct_events"]["2026-06-02"]  # as if the publish that wrote the file died before its state
+    partitions = state["partitions"]["marts.fct_events"]
+    for partition in [p for p in partitions if p.startswith("2026-06-02|")]:  # as if the publish that wrote the file died
+        del partitions[partition]                                                 # before its state
     state_path.write_text(json.dumps(state))
     erase(build, "customer-4")
     erased = publish_copy(build, published)
