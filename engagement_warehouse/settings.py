@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -45,6 +46,17 @@ class SettingsError(ValueError):
     """A configuration value is unusable; the message says which variable and how to fix it."""
 
 
+def _iso_date(env: Mapping[str, str], name: str, meaning: str) -> str | None:
+    """The variable's YYYY-MM-DD value, None when unset or empty."""
+    value = env.get(name) or None
+    if value is not None:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise SettingsError(f"{name}={value!r} is not a date; set it to {meaning} as YYYY-MM-DD, e.g. {name}=2026-01-01.") from None
+    return value
+
+
 @dataclass(frozen=True)
 class WarehouseSettings:
     landing_dir: Path
@@ -56,6 +68,8 @@ class WarehouseSettings:
     threads: int
     memory_limit: str
     erasure_purge_days: int = 7
+    partitions_start: str | None = None
+    earliest_plausible_date: str = "2000-01-01"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> WarehouseSettings:
@@ -77,6 +91,8 @@ class WarehouseSettings:
                 f"EW_ERASURE_PURGE_DAYS={raw_purge_days!r} is not a whole number of days; set it to how long the "
                 "published file may keep bytes of deleted erased rows, e.g. EW_ERASURE_PURGE_DAYS=7 (0: purge at once)."
             )
+        partitions_start = _iso_date(env, "EW_PARTITIONS_START", "the first daily partition of the event models")
+        earliest_plausible_date = _iso_date(env, "EW_EARLIEST_PLAUSIBLE_DATE", "the earliest event date that is not a placeholder")
         return cls(
             landing_dir=path("EW_LANDING_DIR", data_dir / "landing"),
             warehouse_path=path("EW_WAREHOUSE_PATH", data_dir / "warehouse" / "engagement.duckdb"),
@@ -87,6 +103,8 @@ class WarehouseSettings:
             threads=int(raw_threads),
             memory_limit=env.get("EW_DUCKDB_MEMORY_LIMIT") or "4GB",
             erasure_purge_days=int(raw_purge_days),
+            partitions_start=partitions_start,
+            earliest_plausible_date=earliest_plausible_date or "2000-01-01",
         )
 
     def connect(self):

@@ -1,6 +1,5 @@
 """Daily partitions of the event models (fct_events, fct_sessions), by event date (UTC)."""
 
-import os
 import warnings
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -9,18 +8,16 @@ import duckdb
 from dagster import DailyPartitionsDefinition
 
 from engagement_warehouse.landing.preflight import check_landing, write_landing
-from engagement_warehouse.settings import SettingsError, WarehouseSettings
+from engagement_warehouse.settings import WarehouseSettings
 from orchestration.instance import recorded_first_event_day
 
 
 def first_partition_day() -> str:
     """EW_PARTITIONS_START (YYYY-MM-DD) when set, else the first event day the last `make build` or `make demo`
-    landed (recorded in the Dagster home), else 2026-01-01."""
-    try:
-        recorded = recorded_first_event_day(WarehouseSettings.from_env())
-    except SettingsError:
-        recorded = None
-    return os.environ.get("EW_PARTITIONS_START") or recorded or "2026-01-01"
+    landed (recorded in the Dagster home), else 2026-01-01. Read when the code location loads: a bad value of
+    any setting stops the load with the settings' message."""
+    settings = WarehouseSettings.from_env()
+    return settings.partitions_start or recorded_first_event_day(settings) or "2026-01-01"
 
 
 event_days = DailyPartitionsDefinition(start_date=first_partition_day(), end_offset=1)
@@ -61,7 +58,7 @@ def landed_event_dates() -> tuple[date, date] | None:
         first, last = con.execute(
             "select min(day), max(day) from (select cast(try_cast(client_timestamp as timestamptz) as date) as day "
             "from landing.events) where day >= cast(? as date) and day <= current_date + 1",
-            [os.environ.get("EW_EARLIEST_PLAUSIBLE_DATE", "2000-01-01")]).fetchone()
+            [settings.earliest_plausible_date]).fetchone()
     return (first, last) if first else None
 
 

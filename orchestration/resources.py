@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
+import subprocess
 from functools import cache
 
 from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource, DbtProject
 
-from engagement_warehouse.settings import DBT_EXECUTABLE, PROJECT_ROOT, WarehouseSettings
+from engagement_warehouse.settings import DBT_EXECUTABLE, PROJECT_ROOT, WarehouseSettings, dbt_command
 
 # Everything that opens the warehouse file shares this pool; orchestration/dagster.yaml limits it to 1.
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -28,16 +28,14 @@ def _newest_dbt_source_mtime() -> float:
 
 @cache
 def dbt_project() -> DbtProject:
-    if shutil.which("dbt") is None and DBT_EXECUTABLE.exists():
-        # dagster-dbt's manifest preparation looks for `dbt` on PATH.
-        os.environ["PATH"] = f"{DBT_EXECUTABLE.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    """The dbt project, its manifest parsed again when missing or older than a dbt source file, so the asset graph
+    matches the models on disk — under `dagster dev` (instead of dagster-dbt's `prepare_if_dev`, which needs `dbt`
+    on PATH) and outside it (a fresh clone, the demo, tests). The dbt beside this interpreter parses: a venv need
+    not be on PATH."""
     project = DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT)
-    project.prepare_if_dev()
     manifest = project.manifest_path
     if not manifest.exists() or manifest.stat().st_mtime < _newest_dbt_source_mtime():
-        # Outside `dagster dev` (a fresh clone, the demo, tests): parse when the manifest is
-        # missing or older than the dbt project, so the asset graph matches the models on disk.
-        project.preparer.prepare(project)
+        subprocess.run(dbt_command("parse", "--quiet", target_path=manifest.parent), check=True)
     return project
 
 

@@ -402,3 +402,13 @@ def test_the_purge_delay_is_read_from_the_environment_and_a_bad_value_names_the_
     assert WarehouseSettings.from_env({**base, "EW_ERASURE_PURGE_DAYS": "0"}).erasure_purge_days == 0
     with pytest.raises(SettingsError, match="EW_ERASURE_PURGE_DAYS='a week'"):
         WarehouseSettings.from_env({**base, "EW_ERASURE_PURGE_DAYS": "a week"})
+
+
+@pytest.mark.parametrize("name, field, default", [("EW_PARTITIONS_START", "partitions_start", None),
+                                                  ("EW_EARLIEST_PLAUSIBLE_DATE", "earliest_plausible_date", "2000-01-01")])
+def test_a_date_setting_is_read_from_the_environment_and_a_bad_value_names_the_variable(tmp_path, name, field, default):
+    base = {"EW_DATA_DIR": str(tmp_path)}
+    assert getattr(WarehouseSettings.from_env(base), field) == default
+    assert getattr(WarehouseSettings.from_env({**base, name: "2025-06-01"}), field) == "2025-06-01"
+    with pytest.raises(SettingsError, match=f"{name}='June 2025' is not a date"):
+        WarehouseSettings.from_env({**base, name: "June 2025"})
