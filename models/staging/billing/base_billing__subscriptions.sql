@@ -51,16 +51,6 @@ checked as (
         on typed.currency = currencies.currency
     left join customers
         on typed.customer_key = customers.customer_key
-),
-
-dispositioned as (
-    select
-        *,
-        {{ is_erased('customer_key') }} as is_erased_customer
-    from checked
 )
 
-select
-    {{ star_without_erased_personal_data(['customer_id']) }},
-    {{ row_disposition('subscription_id, change_type, effective_at', 'load_id, load_row_number', 'is_erased_customer') }} as row_disposition
-from dispositioned
+{{ select_with_disposition('checked', 'subscription_id, change_type, effective_at', ['customer_id']) }}

@@ -36,16 +36,6 @@ checked as (
     from typed
     left join customers
         on typed.customer_key = customers.customer_key
-),
-
-dispositioned as (
-    select
-        *,
-        {{ is_erased('customer_key') }} as is_erased_customer
-    from checked
 )
 
-select
-    {{ star_without_erased_personal_data(['customer_id', 'review_text']) }},
-    {{ row_disposition('review_id', 'load_id, load_row_number', 'is_erased_customer') }} as row_disposition
-from dispositioned
+{{ select_with_disposition('checked', 'review_id', ['customer_id', 'review_text']) }}

@@ -41,16 +41,6 @@ checked as (
     from typed
     left join customers
         on typed.customer_key = customers.customer_key
-),
-
-dispositioned as (
-    select
-        *,
-        {{ is_erased('customer_key') }} as is_erased_customer
-    from checked
 )
 
-select
-    {{ star_without_erased_personal_data(['customer_id', 'comment']) }},
-    {{ row_disposition('response_id', 'load_id, load_row_number', 'is_erased_customer') }} as row_disposition
-from dispositioned
+{{ select_with_disposition('checked', 'response_id', ['customer_id', 'comment']) }}
