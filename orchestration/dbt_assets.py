@@ -60,8 +60,12 @@ def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse
     """One dbt step of a run. The run's partition window reaches dbt as environment variables, not --vars, and
     the vars are the same in every run of a landing folder, so a step reuses the parse of the step before it,
     also of an earlier run: its partial_parse.msgpack becomes the project's (dagster-dbt copies that into each
-    invocation); a full parse of this project takes about 10 s."""
-    with environment(partition_window_environment(run_partition_window(context.run.tags))):
+    invocation); a full parse of this project takes about 10 s.
+    A test runs in the step where everything it reads is built (dbt's `buildable` indirect selection): when a run
+    selects some of a step's models (a micro-batch), dbt's default would also run a test that reads a selected model
+    and a model of a later step — on the later model as the last run left it, and again in the later step."""
+    window = partition_window_environment(run_partition_window(context.run.tags))
+    with environment({**window, "DBT_INDIRECT_SELECTION": "buildable"}):
         invocation = dbt.cli(dbt_build_args(warehouse), context=context)  # the dbt process starts here
     yield from invocation.stream()
     parsed = invocation.target_path / "partial_parse.msgpack"
