@@ -9,13 +9,16 @@ DUCKDB_1_4 := $(VENV)/duckdb-1.4
 .PHONY: demo build preflight erase-at-source test lint lock data dagster docs dashboard dashboard-screenshots bench bench-plot bench-generator bench-feedback bench-statistics backtest screenshot chromium clean
 
 # The exact versions come from requirements.lock (`make lock` writes it from pyproject.toml), installed with uv
-# (from PyPI, several times faster than pip); pip installs the same lock where uv cannot be had.
+# (from PyPI, several times faster than pip); pip installs the same lock where uv cannot be had. Bytecode is compiled
+# at install (pip does by default, uv on request): where PYTHONDONTWRITEBYTECODE is set (many CI and container images)
+# every process would otherwise compile dbt and Dagster from source — 3.5 s of each dbt invocation (9.2 s -> 5.7 s
+# for a one-view `dbt build` on the L warehouse) and 3 s of each Dagster start.
 UV_VERSION := 0.13.8
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	if $(BIN)/pip install --quiet uv==$(UV_VERSION); then \
-		$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock && \
+		$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock && \
 		$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .; \
 	else \
 		$(BIN)/pip install --quiet -r requirements.lock && $(BIN)/pip install --quiet --no-deps -e .; \
