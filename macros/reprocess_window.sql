@@ -40,11 +40,15 @@
 {%- endmacro %}
 
 {#- Query: the anonymous ids whose events incremental event models stitch again whatever their date: first identified
-    on or after `from_date` (retroactive stitching of their earlier events) or once used by a since-erased customer.
-    `identity`: int_identity_map or a CTE over it. -#}
+    on or after `from_date` (retroactive stitching of their earlier events), logged in on by an event of a load file
+    staged in this run (a login that lands late, its time before the window, identifies the device now), or once used
+    by a since-erased customer. `identity`: int_identity_map or a CTE over it. -#}
 {% macro restitched_anonymous_ids(identity, from_date) -%}
     select anonymous_id from {{ identity }}
     where cast(first_identified_at as date) >= {{ from_date }} or had_erased_customer
+    union
+    select anonymous_id from {{ ref('stg_app__events') }}
+    where customer_key is not null and {{ is_from_new_load_file('load_id') }}
 {%- endmacro %}
 
 {#- The first event date an incremental event model reprocesses: `engagement_lookback_days` (late events) before the

@@ -142,6 +142,20 @@ def daily_and_full(tmp_path_factory) -> tuple[str, str, dict[str, list], dict]:
                     f"to '{landed / 'events' / day / 'copies.parquet'}'")
             if index == 7:
                 shutil.copy(landed / "events" / days[6] / "part-1.parquet", landed / "events" / day / "sent-again.parquet")
+                # A device seen only anonymously, on day 1, and a login on it at its first event's time that lands
+                # only now (far outside the lookback): all the device's events are the customer's from then on.
+                all_events = f"read_parquet('{root / 'all' / 'events'}/*.parquet')"
+                device, customer = con.execute(
+                    f"select (select anonymous_id from {all_events} group by anonymous_id having count(customer_id) = 0 "
+                    f"and max(try_cast(client_timestamp as timestamptz)) < '{days[1]}' order by anonymous_id limit 1), "
+                    f"(select min(customer_id) from read_parquet('{root / 'all' / 'customers' / days[0]}.parquet') "
+                    "where customer_id like 'cus%' and customer_id not in "
+                    f"(select customer_id from read_parquet('{root / 'all' / 'erasure_requests'}/*.parquet')))"
+                ).fetchone()
+                planted["late_login"] = (device, customer)
+                con.execute(f"copy (select * replace ('late-first-login' as event_id, '{customer}' as customer_id) "
+                            f"from {all_events} where anonymous_id = '{device}' and try_cast(client_timestamp as timestamptz) "
+                            f"is not null order by client_timestamp limit 1) to '{landed / 'events' / day / 'late-login.parquet'}'")
         result = run_dbt(daily_env, *BUILD_ENGAGEMENT)
         assert result.returncode == 0, (day, result.stdout[-5000:])
         if index == 2:
@@ -167,6 +181,18 @@ def test_day_by_day_incremental_builds_equal_a_full_refresh(daily_and_full, tabl
     with duckdb.connect(full, read_only=True) as con:
         assert con.execute(f"select count(*) from {table}").fetchone()[0] > 0
     assert _differences(daily, full, table) == (0, 0)
+
+
+def test_a_late_first_login_stitches_the_device_s_earlier_events_to_the_customer(daily_and_full):
+    daily, full, _, planted = daily_and_full
+    device, customer = planted["late_login"]
+    for path in (daily, full):
+        with duckdb.connect(path, read_only=True) as con:
+            customer_key = con.execute("select customer_key from staging.stg_app__customers where customer_id = ?",
+                                       [customer]).fetchone()[0]
+            persons = con.execute("select person_key, count(*) from marts.fct_events where anonymous_id = ? group by all",
+                                  [device]).fetchall()
+            assert [person for person, _ in persons] == [customer_key] and persons[0][1] > 1, (path, persons)
 
 
 @pytest.mark.parametrize("table", ["app__events", "marketing__messages"])

@@ -12,7 +12,8 @@
 
 -- One row per staged event: deduplicated (in staging), stitched to a person, with its taxonomy.
 -- Incremental (macro is_reprocessed_event): reprocesses the last `engagement_lookback_days` of event dates (late events) and
--- every event of an anonymous id first identified in that window (retroactive stitching) or once
+-- every event of an anonymous id first identified in that window or logged in on in a load file of this run
+-- (retroactive stitching, also for a late login) or once
 -- used by a since-erased customer; a partitioned run counts the window from its partition start and
 -- stops at its end. Every event of a load file staged in this run is taken too, whatever its date (a late
 -- file, a micro-batch). The post-hook deletes the events of erased customers.
