@@ -19,7 +19,7 @@ from engagement_warehouse.settings import PROJECT_ROOT, dbt_command
 from orchestration.automation import new_landing_files, refresh_event_triggers
 from orchestration.definitions import defs
 from orchestration.landing import landing_preflight
-from orchestration.partitions import whole_landing_tags
+from orchestration.partitions import RANGE_END_TAG, RANGE_START_TAG, whole_landing_tags
 
 
 def _use(env: dict[str, str], monkeypatch) -> None:
@@ -145,6 +145,13 @@ def test_a_new_load_file_refreshes_the_event_triggered_audience_without_the_dail
     template = landing / "events" / f"{day}.parquet"
     with duckdb.connect() as con:
         con.execute("set TimeZone = 'UTC'")
+        # A customer who signs up after the last daily refresh, with an event in the same micro-batch.
+        con.execute(f"copy (select * replace ('late-signup-customer' as customer_id, 'late.signup@example.com' as email) "
+                    f"from read_parquet('{landing / 'customers' / f'{day}.parquet'}') limit 1) "
+                    f"to '{landing / 'customers' / 'late-signup.parquet'}'")
+        con.execute(f"copy (select * replace ('late-signup-event' as event_id, 'late-signup-device' as anonymous_id, "
+                    "'late-signup-customer' as customer_id) "
+                    f"from read_parquet('{template}') limit 1) to '{landing / 'events' / 'late-signup.parquet'}'")
         con.execute(f"copy (select * replace ('late-key-action-1' as event_id, ? as anonymous_id, ? as customer_id, "
                     "'feature_used' as event_type, strftime(?::timestamptz + interval 1 hour, '%Y-%m-%dT%H:%M:%SZ') as client_timestamp, "
                     f"(select max(received_at) from read_parquet('{template}')) as received_at, null as properties) "
@@ -170,3 +177,12 @@ def test_a_new_load_file_refreshes_the_event_triggered_audience_without_the_dail
                                "inner join staging.stg_app__customers as customers on audience.customer_key = customers.customer_key "
                                "where customers.customer_id = ?", [customer_id]).fetchone()[0]
     assert still_in == 0 and exported == 0
+    # The micro-batch checked the new events against the customers the last daily refresh staged: the new customer's
+    # event waits as an orphan, and the daily refresh releases it.
+    late_signup_event = "select row_disposition, reason_code from staging.base_app__events where event_id = 'late-signup-event'"
+    with duckdb.connect(os.environ["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        assert con.execute(late_signup_event).fetchall() == [("quarantined", "orphan_customer")]
+    assert materialize(list(defs.assets), resources=defs.resources, tags={RANGE_START_TAG: run.partition_key,
+                                                                             RANGE_END_TAG: run.partition_key}).success
+    with duckdb.connect(os.environ["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        assert con.execute(late_signup_event).fetchall() == [("staged", None)]
