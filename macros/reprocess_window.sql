@@ -52,9 +52,13 @@
 {%- endmacro %}
 
 {#- The first event date an incremental event model reprocesses: `engagement_lookback_days` (late events) before the
-    partition start, or before `newest_loaded_date` (the model's newest date) in a run without a partition. -#}
+    partition start, or before `newest_loaded_date` (the model's newest date) in a run without a partition. A
+    micro-batch (EW_MICRO_BATCH set by the Dagster job refresh_event_triggers) looks back no day: its late events are in
+    the load files it stages, which are reprocessed whatever their date, and the days staged before it are unchanged
+    but for re-stitched ids, which are reprocessed whatever their date too. -#}
 {% macro reprocess_from_date(newest_loaded_date) -%}
-    {{ dbt.dateadd('day', -var('engagement_lookback_days'), reprocess_start_date(newest_loaded_date)) }}
+    {%- set lookback_days = 0 if env_var('EW_MICRO_BATCH', '') else var('engagement_lookback_days') -%}
+    {{ dbt.dateadd('day', -lookback_days, reprocess_start_date(newest_loaded_date)) }}
 {%- endmacro %}
 
 {#- SQL condition: `day_or_time` (an event's date, or its time: a timestamp column compared with the date) is in the

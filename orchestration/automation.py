@@ -18,7 +18,7 @@ from dagster import (
 from engagement_warehouse.settings import LANDING_TABLES, WarehouseSettings
 from orchestration.audience_exports import audience_exports
 from orchestration.landing import landing_preflight
-from orchestration.partitions import event_days
+from orchestration.partitions import MICRO_BATCH_TAG, event_days
 
 refresh_warehouse = define_asset_job(
     "refresh_warehouse", selection="*", partitions_def=event_days,
@@ -39,6 +39,7 @@ refresh_event_triggers = define_asset_job(
     selection=AssetSelection.assets(*landing_preflight.keys, *(AssetKey(name) for name in EVENT_TRIGGER_MODELS),
                                     *audience_exports.keys),
     partitions_def=event_days,
+    tags={MICRO_BATCH_TAG: "true"},
     description="A micro-batch for each new load file: the preflight, staging of the new events (checked against the "
                 "customers the last refresh_warehouse staged), the identity map, fct_events and the event-triggered "
                 "audiences with their exports. Other marts (and the customer attributes the audiences read) wait for "

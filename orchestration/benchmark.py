@@ -156,6 +156,7 @@ def materialise(stage: str, last_day: str, result_file: Path) -> None:
     instance = DagsterInstance.ephemeral()
     if stage == "trigger":
         result = materialize(list(defs.assets), selection=refresh_event_triggers.selection, partition_key=last_day,
+                             tags=refresh_event_triggers.tags,
                              resources=defs.resources, instance=instance, raise_on_error=False)
     else:
         tags = whole_landing_tags() if stage == "full" else {RANGE_START_TAG: last_day, RANGE_END_TAG: last_day}

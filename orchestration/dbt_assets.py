@@ -18,7 +18,7 @@ from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, FreshnessPo
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
 
 from engagement_warehouse.landing.preflight import staging_needs_full_refresh
-from orchestration.partitions import event_days, partition_window_environment, run_partition_window
+from orchestration.partitions import MICRO_BATCH_TAG, event_days, partition_window_environment, run_partition_window
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_project
 
 UNIT_TESTS_EXCLUDED = ("--exclude-resource-type", "unit_test")
@@ -65,7 +65,8 @@ def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse
     selects some of a step's models (a micro-batch), dbt's default would also run a test that reads a selected model
     and a model of a later step — on the later model as the last run left it, and again in the later step."""
     window = partition_window_environment(run_partition_window(context.run.tags))
-    with environment({**window, "DBT_INDIRECT_SELECTION": "buildable"}):
+    micro_batch = "1" if context.run.tags.get(MICRO_BATCH_TAG) else None
+    with environment({**window, "EW_MICRO_BATCH": micro_batch, "DBT_INDIRECT_SELECTION": "buildable"}):
         invocation = dbt.cli(dbt_build_args(warehouse), context=context)  # the dbt process starts here
     yield from invocation.stream()
     parsed = invocation.target_path / "partial_parse.msgpack"

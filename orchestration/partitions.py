@@ -29,6 +29,9 @@ PARTITION_TAG = "dagster/partition"
 
 
 WINDOW_ENVIRONMENT = ("EW_EVENT_DATE_FROM", "EW_EVENT_DATE_TO")
+# A run with this tag is a micro-batch for new load files (job refresh_event_triggers): its dbt steps reprocess no
+# lookback days (macro reprocess_from_date, environment variable EW_MICRO_BATCH).
+MICRO_BATCH_TAG = "engagement_warehouse/micro_batch"
 
 
 def partition_window_environment(window: tuple[str, str] | None) -> dict[str, str | None]:

@@ -160,7 +160,7 @@ def test_a_new_load_file_refreshes_the_event_triggered_audience_without_the_dail
     run = new_landing_files(build_sensor_context(cursor=f"{template.stat().st_mtime_ns}|events/{day}.parquet"))
     assert run.tags["newest_load_file"] == "events/late-key-action.parquet"
     result = materialize(list(defs.assets), selection=refresh_event_triggers.selection, partition_key=run.partition_key,
-                         resources=defs.resources)
+                         tags=refresh_event_triggers.tags, resources=defs.resources)
     assert result.success
     materialised = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert {"fct_events", "audience_trial_without_key_action", "audience_exports"} <= materialised
