@@ -146,9 +146,9 @@ def publish_copy(build_path: Path, published_path: Path, descriptions: Descripti
     copy, at the latest `erasure_purge_days` after the erasure reached the copy (0: at once).
     `duckdb_config` (memory_limit, threads, temp_directory) bounds the copy like the build; `today` is the
     publish day the purge delay counts in (the UTC date when not given).
-    Returns the published file's size in bytes, the number of tables, the mode, the partitions, distinct days and
-    rows replaced in the day-partitioned marts, and the day since which a purge is pending (None when the file
-    holds no bytes of erased rows).
+    Returns the published file's size in bytes, the number of tables, the mode, the partitions, days (each mart's
+    distinct days, summed over the marts) and rows replaced in the day-partitioned marts, and the day since which a
+    purge is pending (None when the file holds no bytes of erased rows).
     """
     descriptions = descriptions or {}
     today = today or datetime.now(UTC).date()
@@ -247,6 +247,6 @@ def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseReso
                              erasure_purge_days=settings.erasure_purge_days)
     context.log.info(f"published {published['tables']} tables to {settings.published_path} ({published['size_bytes'] / 1e6:.1f} MB, "
                      f"{published['mode']} copy, {published['partitions_replaced']} partitions (day × person bucket) of day-partitioned "
-                     f"marts replaced: {published['rows_replaced']} rows on {published['days_replaced']} days, "
+                     f"marts replaced: {published['rows_replaced']} rows on {published['days_replaced']} mart-days, "
                      f"purge of erased rows pending since {published['purge_pending_since'] or '-'})")
     return MaterializeResult(metadata={"path": str(settings.published_path), **published})
