@@ -29,10 +29,10 @@ lock: $(BIN)/.installed  ## requirements.lock from pyproject.toml (the dependenc
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --extra dashboard --extra semantic --python-version 3.11 -o requirements.lock
 
 demo: $(BIN)/.installed  ## fresh demo data -> dbt build through Dagster -> published warehouse
-	$(BIN)/python -m orchestration.demo
+	$(BIN)/python -m engagement_warehouse.commands.demo
 
 build: $(BIN)/.installed  ## your own files in EW_LANDING_DIR: preflight -> dbt build through Dagster -> published warehouse
-	$(BIN)/python -m orchestration.build
+	$(BIN)/python -m engagement_warehouse.commands.build
 
 preflight: $(BIN)/.installed  ## check EW_LANDING_DIR against the contract and make the views dbt reads (before a plain dbt build)
 	$(BIN)/python -m engagement_warehouse.landing
@@ -88,10 +88,10 @@ bench-generator: $(BIN)/.installed  ## time and peak memory of the generator at 
 	$(BIN)/python -m engagement_warehouse.generator $(GENERATOR_$(SCALE)) --out data/bench/generator-$(SCALE) --force
 
 bench: $(BIN)/.installed  ## full build + daily incremental + floor at SCALE=S|M|L; appends to docs/benchmarks.md
-	$(BIN)/python -m orchestration.benchmark --scale $(SCALE)
+	$(BIN)/python -m engagement_warehouse.benchmarks.pipeline --scale $(SCALE)
 
 bench-plot: $(BIN)/.installed  ## docs/benchmarks_scaling.png from every saved bench result
-	$(BIN)/python -m orchestration.benchmark --plot
+	$(BIN)/python -m engagement_warehouse.benchmarks.pipeline --plot
 
 bench-feedback: $(BIN)/.installed  ## theme assignment time on 1M texts, then false alarms of the rise test over 10 seeds
 	$(BIN)/python -m engagement_warehouse.benchmarks.feedback --texts 1000000 --seeds 1
@@ -108,7 +108,7 @@ bench-statistics: $(BIN)/.installed $(PEER)/.installed  ## CLV fit + predict tim
 	$(BIN)/python -m engagement_warehouse.benchmarks.statistics --customers 10000 100000 1000000 --peer-python $(PEER)/bin/python
 
 screenshot: $(BIN)/.installed chromium  ## docs/dagster_asset_lineage.png from the running UI
-	$(BIN)/python -m orchestration.screenshot docs/dagster_asset_lineage.png
+	$(BIN)/python -m engagement_warehouse.commands.screenshot docs/dagster_asset_lineage.png
 
 backtest: $(BIN)/.installed  ## CDNOW holdout backtest -> docs/cdnow_backtest.md and .png
 	$(BIN)/python -m engagement_warehouse.cdnow.backtest

@@ -9,8 +9,8 @@ import pytest
 from conftest import generate_small, run_dbt, run_preflight, warehouse_env
 from dagster import materialize
 
+from engagement_warehouse.benchmarks.pipeline import land
 from engagement_warehouse.settings import PROJECT_ROOT
-from orchestration.benchmark import land
 from orchestration.dbt_assets import dbt_build_args, engagement_dbt_marts, event_dbt_models, warehouse_dbt_models
 from orchestration.definitions import defs
 from orchestration.landing import landing_preflight

@@ -338,8 +338,8 @@ def test_the_published_copy_holds_only_consumer_schemas_with_comments_and_no_128
 
 def test_the_build_summary_reads_only_what_the_published_copy_holds(materialised_graph, monkeypatch):
     """make build / make demo end with this summary; the copy has no staging, so it must not ask for it."""
+    from engagement_warehouse.commands.summary import summary
     from engagement_warehouse.settings import WarehouseSettings
-    from orchestration.summary import summary
 
     for name, value in warehouse_env(materialised_graph, materialised_graph / "landing").items():
         if name.startswith("EW_"):

@@ -188,7 +188,7 @@ def _land_foreign_export(landing):
 
 
 def test_an_events_only_export_builds_and_publishes_with_make_build(tmp_path, monkeypatch, capsys):
-    from orchestration import build
+    from engagement_warehouse.commands import build
 
     landing = tmp_path / "landing"
     _land_foreign_export(landing)
@@ -238,7 +238,7 @@ def test_a_build_ends_the_run_an_interrupted_build_left_started(tmp_path, monkey
 
 
 def test_a_second_build_on_the_same_folder_stops_with_a_message(tmp_path, monkeypatch):
-    from orchestration.build import BuildLockedError, build_lock
+    from engagement_warehouse.commands.build import BuildLockedError, build_lock
 
     monkeypatch.setenv("EW_DATA_DIR", str(tmp_path))
     settings = WarehouseSettings.from_env()
@@ -249,7 +249,7 @@ def test_a_second_build_on_the_same_folder_stops_with_a_message(tmp_path, monkey
 
 
 def test_the_demo_never_deletes_a_landing_folder_it_did_not_make(tmp_path, monkeypatch):
-    from orchestration.demo import ForeignLandingError, replace_demo_landing
+    from engagement_warehouse.commands.demo import ForeignLandingError, replace_demo_landing
 
     (tmp_path / "landing" / "events").mkdir(parents=True)
     (tmp_path / "landing" / "events" / "mine.csv").write_text("event_id\n1\n")

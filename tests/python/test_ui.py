@@ -1,6 +1,6 @@
 """The Dagster UI shows the whole asset graph: a headless Chromium renders the global lineage."""
 
-from orchestration.screenshot import capture_lineage
+from engagement_warehouse.commands.screenshot import capture_lineage
 
 
 def test_the_asset_lineage_page_shows_every_layer(tmp_path):

@@ -108,7 +108,7 @@ def process_tree_rss(root: int) -> int:
 def run_stage(stage: str, env: dict[str, str], result_file: Path) -> dict:
     """Run one pipeline stage in a child process; its wall time, peak tree RSS and step timings."""
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "orchestration.benchmark", "--stage", stage,
+    child = subprocess.Popen([sys.executable, "-m", "engagement_warehouse.benchmarks.pipeline", "--stage", stage,
                               "--stage-result", str(result_file)], env=env, cwd=PROJECT_ROOT)
     peak = 0
     while child.poll() is None:
@@ -351,7 +351,7 @@ def report(result: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m orchestration.benchmark", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m engagement_warehouse.benchmarks.pipeline", description=__doc__.split("\n")[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="S")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--no-record", action="store_true", help="do not append a row to docs/benchmarks.md")

@@ -1,7 +1,7 @@
 """`make build`: build and publish whatever is in EW_LANDING_DIR (your own files), through the same Dagster
 graph as the UI's `refresh_warehouse` job. Never writes into the landing folder.
 
-    python -m orchestration.build        # preflight report, dbt build + statistics + exports, publish, summary
+    python -m engagement_warehouse.commands.build        # preflight report, dbt build + statistics + exports, publish, summary
 """
 
 import fcntl
@@ -74,7 +74,7 @@ def materialise_everything(settings: WarehouseSettings) -> bool:
 
 def build_and_summarise(settings: WarehouseSettings, started: float) -> int:
     """Steps 2 and 3 of `make build` and `make demo`: the whole graph, then the summary; the exit code."""
-    from orchestration.summary import summary
+    from engagement_warehouse.commands.summary import summary
 
     print("2/3 dbt build, statistics, audience exports and publish through Dagster", flush=True)
     if not materialise_everything(settings):

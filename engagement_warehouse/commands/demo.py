@@ -10,11 +10,11 @@ import sys
 import time
 from datetime import timedelta
 
+from engagement_warehouse.commands.build import BuildLockedError, build_and_summarise, build_lock
 from engagement_warehouse.generator.cli import _date as parse_date
 from engagement_warehouse.generator.cli import generate
 from engagement_warehouse.landing.preflight import GENERATOR_FOLDER
 from engagement_warehouse.settings import SettingsError, WarehouseSettings
-from orchestration.build import BuildLockedError, build_and_summarise, build_lock
 
 
 class ForeignLandingError(RuntimeError):

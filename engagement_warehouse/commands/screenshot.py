@@ -1,4 +1,4 @@
-"""`python -m orchestration.screenshot OUT.png`: start the Dagster webserver, open the asset lineage in
+"""`python -m engagement_warehouse.commands.screenshot OUT.png`: start the Dagster webserver, open the asset lineage in
 headless Chromium (the system browser), save a screenshot and return the rendered page text."""
 
 import os

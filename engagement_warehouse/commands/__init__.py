@@ -1,0 +1,2 @@
+"""The command-line entry points around the Dagster code location: `make demo`, `make build` and its summary,
+and `make screenshot`. They drive `orchestration.definitions`; the code location imports nothing from here."""
