@@ -3,7 +3,7 @@
 with
 
 profile as (
-    select * from {{ ref('int_customer_profile') }}
+    select * from {{ ref('customer_profile') }}
 ),
 
 scored as (
