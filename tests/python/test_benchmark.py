@@ -6,8 +6,8 @@ import subprocess
 import duckdb
 from conftest import generate_small
 
+from engagement_warehouse.benchmarks import pipeline as benchmark
 from engagement_warehouse.settings import WarehouseSettings
-from orchestration import benchmark
 
 
 def test_landing_links_only_the_given_days_of_every_table(tmp_path):
