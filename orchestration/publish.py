@@ -90,17 +90,32 @@ def _free_share(path: Path) -> float:
     return free_blocks / max(total_blocks, 1)
 
 
-def _partition(day_column: str) -> str:
-    """SQL: a row's partition of a day-partitioned mart, '<day>|<person bucket>'."""
-    return (f"coalesce(cast({_quoted(day_column)} as varchar), 'null') || '|' || "
-            f"cast(hash({_quoted(PERSON_COLUMN)}) % {PERSON_BUCKETS} as varchar)")
+def _partition_key(day: object, bucket: int) -> str:
+    """A partition of a day-partitioned mart as the publish state names it: '<day>|<person bucket>'."""
+    return f"{'null' if day is None else day}|{bucket}"
+
+
+def _person_bucket(relation: str = "") -> str:
+    """SQL: a row's person bucket (of `relation`'s row when given)."""
+    column = f"{relation}.{_quoted(PERSON_COLUMN)}" if relation else _quoted(PERSON_COLUMN)
+    return f"hash({column}) % {PERSON_BUCKETS}"
 
 
 def _partition_fingerprints(con, relation: str, day_column: str, projection: str, where: str = "true") -> dict[str, str]:
-    """Per partition of a day-partitioned mart: row count and the sum of its rows' hashes (of the rows `where` keeps)."""
-    rows = con.execute(f"select {_partition(day_column)}, count(*), sum(hash(source_row)) "
-                       f"from (select {projection} from {relation} where {where}) as source_row group by 1").fetchall()
-    return {partition: f"{count}:{total}" for partition, count, total in rows}
+    """Per partition of a day-partitioned mart: row count and the sum of its rows' hashes (of the rows `where` keeps).
+    Grouped on the typed day and bucket and named afterwards: naming each row's partition as text took as long as
+    hashing the rows (L, fct_events: 23 s against 11 s)."""
+    rows = con.execute(f"select cast(partition_day as varchar), partition_bucket, row_count, row_hashes from ("
+                       f"select source_row.{_quoted(day_column)} as partition_day, {_person_bucket('source_row')} as partition_bucket, "
+                       f"count(*) as row_count, sum(hash(source_row)) as row_hashes "
+                       f"from (select {projection} from {relation} where {where}) as source_row group by all)").fetchall()
+    return {_partition_key(day, bucket): f"{count}:{total}" for day, bucket, count, total in rows}
+
+
+def _in_changed_partitions(relation: str, day_column: str) -> str:
+    """SQL: `relation`'s row lies in a partition of the temporary table changed_partitions (a semi-join, no text per row)."""
+    return (f"exists (select 1 from changed_partitions where changed_partitions.partition_bucket = {_person_bucket(relation)} "
+            f"and changed_partitions.partition_day is not distinct from {relation}.{_quoted(day_column)})")
 
 
 def _without(fingerprints: dict[str, str], removed: dict[str, str]) -> dict[str, str]:
@@ -202,11 +217,14 @@ def publish_copy(build_path: Path, published_path: Path, descriptions: Descripti
                         con.execute(f"delete from {target} where {erased_rows}")
                     changed = sorted(p for p in fingerprints.keys() | before.keys() if fingerprints.get(p) != before.get(p))
                     if changed:
-                        con.execute("create or replace temporary table changed_partitions as "
-                                    "select unnest($1::varchar[]) as partition_key", [changed])
-                        in_changed = f"{_partition(day_column)} in (select partition_key from changed_partitions)"
-                        con.execute(f"delete from {target} where {in_changed}")
-                        inserted = con.execute(f"insert into {target} select {projection} from build.{target} where {in_changed}")
+                        day_type = dict(columns)[day_column]
+                        con.execute(f"create or replace temporary table changed_partitions as select "
+                                    f"cast(nullif(split_part(partition_key, '|', 1), 'null') as {day_type}) as partition_day, "
+                                    f"cast(split_part(partition_key, '|', 2) as ubigint) as partition_bucket "
+                                    f"from (select unnest($1::varchar[]) as partition_key)", [changed])
+                        con.execute(f"delete from {target} where {_in_changed_partitions(target, day_column)}")
+                        inserted = con.execute(f"insert into {target} select {projection} from build.{target} "
+                                               f"where {_in_changed_partitions(f'build.{target}', day_column)}")
                         replaced["rows_replaced"] += inserted.fetchone()[0]
                         replaced["days_replaced"] += len({p.split("|")[0] for p in changed})
                     replaced["partitions_replaced"] += len(changed)
