@@ -113,9 +113,11 @@ def _partition_fingerprints(con, relation: str, day_column: str, projection: str
 
 
 def _in_changed_partitions(relation: str, day_column: str) -> str:
-    """SQL: `relation`'s row lies in a partition of the temporary table changed_partitions (a semi-join, no text per row)."""
-    return (f"exists (select 1 from changed_partitions where changed_partitions.partition_bucket = {_person_bucket(relation)} "
-            f"and changed_partitions.partition_day is not distinct from {relation}.{_quoted(day_column)})")
+    """SQL: `relation`'s row lies in a partition of the temporary table changed_partitions. A row value IN a set
+    (nulls inside match): at L, deleting 545 of fct_events' partitions took 1.2 s; 9.2 s as a correlated EXISTS
+    (`is not distinct from` on the day) and 4.7 s with a text key per row."""
+    return (f"({relation}.{_quoted(day_column)}, {_person_bucket(relation)}) in "
+            f"(select (partition_day, partition_bucket) from changed_partitions)")
 
 
 def _without(fingerprints: dict[str, str], removed: dict[str, str]) -> dict[str, str]:
