@@ -7,12 +7,12 @@ from engagement_warehouse.settings import WarehouseSettings
 
 # Marts only: the published copy holds no staging (see load_reconciliation below for staged rows per table).
 KEY_MODELS = ("marts.fct_events", "marts.fct_sessions", "marts.dim_customers", "marts.fct_orders", "marts.mrr_movements",
-              "marts.customer_revenue", "marts.customer_predicted_value", "marts.fct_nps_monthly", "marts.engagement_daily")
+              "marts.customer_revenue", "marts.customer_predicted_value", "marts.nps_monthly", "marts.engagement_daily")
 
 HEADLINE_SQL = """
 select
     strftime(month_start, '%Y-%m') as month, end_mrr, net_revenue_retention, customer_churn_rate,
-    (select nps from marts.fct_nps_monthly n where n.dimension = 'all' and n.response_month = m.month_start) as nps
+    (select nps from marts.nps_monthly n where n.dimension = 'all' and n.response_month = m.month_start) as nps
 from marts.mrr_monthly m
 order by month_start desc
 limit 1

@@ -87,7 +87,7 @@ def test_unfiltered_answers_equal_the_marts(warehouse, published):
 def test_nps_and_its_interval_equal_the_statistics_mart(warehouse, published, dimension, filter_name):
     first, last = warehouse.date_bounds()
     rows = mart(published, f"""select response_month, dimension_value, nps, nps_lower, nps_upper, respondents
-                               from marts.fct_nps_monthly where dimension = '{dimension}' order by all""")
+                               from marts.nps_monthly where dimension = '{dimension}' order by all""")
     values = sorted({row[1] for row in rows})
     assert rows and (filter_name is None or len(values) >= 2)
     for value in values[:3]:

@@ -36,7 +36,7 @@ def test_statistics_assets_sit_between_their_dbt_inputs_and_the_marts_that_read_
         return {parent.to_user_string() for parent in graph.get(AssetKey.from_user_string(key)).parent_keys}
 
     assert "int_survey_answers" in parents("statistics/nps_summary")
-    assert "statistics/nps_summary" in parents("fct_nps_monthly")
+    assert "statistics/nps_summary" in parents("nps_monthly")
     assert {"int_customer_purchase_summary", "statistics/subscription_retention_fits"} <= parents("statistics/customer_clv_predictions")
     assert "statistics/customer_clv_predictions" in parents("customer_predicted_value")
     assert {"customer_predicted_value", "subscription_retention_by_plan"} <= parents("published_warehouse")
@@ -236,7 +236,7 @@ def test_statistics_reach_the_published_marts(materialised_graph):
     with duckdb.connect(str(materialised_graph / "warehouse" / "engagement.duckdb"), read_only=True) as con:
         buyers = con.execute("select count(*) from intermediate.int_customer_purchase_summary").fetchone()[0]
         valued = con.execute("select count(*), count(p_alive), min(predictive_clv_usd) from marts.customer_predicted_value").fetchone()
-        respondents = con.execute("select sum(respondents) from marts.fct_nps_monthly where dimension = 'all'").fetchone()[0]
+        respondents = con.execute("select sum(respondents) from marts.nps_monthly where dimension = 'all'").fetchone()[0]
         latest_answers = con.execute("select count(*) from intermediate.int_survey_answers "
                                      "where survey_type = 'nps' and is_latest_in_month").fetchone()[0]
         fitted = con.execute("select count(*) from marts.subscription_retention_by_plan where fit_status = 'fitted'").fetchone()[0]

@@ -87,8 +87,8 @@ def test_survey_metrics_equal_the_all_rows_of_the_nps_and_csat_marts(metricflow)
     rows = query(["nps", "csat"], ["metric_time__month"])
     expected = mart(warehouse, """
         select nps.response_month, nps.nps, csat.csat
-        from marts.fct_nps_monthly as nps
-        full join marts.fct_csat_monthly as csat
+        from marts.nps_monthly as nps
+        full join marts.csat_monthly as csat
           on csat.response_month = nps.response_month and csat.dimension = 'all'
         where nps.dimension = 'all'""")
     assert_same(rows, "metric_time__month", ["nps", "csat"], expected)
@@ -155,19 +155,19 @@ ANALYST_QUESTIONS = [
     ("customer churn rate by plan", ["customer_churn_rate"], ["metric_time__month", "customer_month__start_plan_id"],
      "select month_start, start_plan_id, count(case when movement = 'churn' then 1 end) * 1.0 "
      "/ nullif(count(case when start_mrr > 0 then 1 end), 0) from marts.mrr_movements group by all", True),
-    # NPS and CSAT against the Python statistics' own counts (fct_nps_monthly, fct_csat_monthly): another path
+    # NPS and CSAT against the Python statistics' own counts (nps_monthly, csat_monthly): another path
     ("NPS by plan", ["nps", "nps_respondents"], ["metric_time__month", "survey_answer__plan_id"],
-     "select response_month, dimension_value, nps, respondents from marts.fct_nps_monthly where dimension = 'plan_id'", False),
+     "select response_month, dimension_value, nps, respondents from marts.nps_monthly where dimension = 'plan_id'", False),
     ("NPS by touchpoint", ["nps"], ["metric_time__month", "survey_answer__touchpoint"],
-     "select response_month, dimension_value, nps from marts.fct_nps_monthly where dimension = 'touchpoint'", False),
+     "select response_month, dimension_value, nps from marts.nps_monthly where dimension = 'touchpoint'", False),
     ("CSAT by country", ["csat"], ["metric_time__month", "survey_answer__country"],
-     "select response_month, dimension_value, csat from marts.fct_csat_monthly where dimension = 'country'", True),
+     "select response_month, dimension_value, csat from marts.csat_monthly where dimension = 'country'", True),
     ("MRR without a month is the last month's, never a sum of months", ["mrr"], ["customer__acquisition_channel"],
      "select customers.acquisition_channel, sum(movements.end_mrr) from marts.mrr_movements as movements "
      "left join marts.dim_customers as customers on movements.customer_key = customers.customer_key "
      "where movements.month_start = (select max(month_start) from marts.mrr_movements) group by all", True),
     ("quarterly NPS is the quarter's last month, never a sum of months", ["nps"], ["metric_time__quarter"],
-     "select date_trunc('quarter', response_month), arg_max(nps, response_month) from marts.fct_nps_monthly "
+     "select date_trunc('quarter', response_month), arg_max(nps, response_month) from marts.nps_monthly "
      "where dimension = 'all' group by all", True),
 ]
 

@@ -1,6 +1,6 @@
 -- One row per staged survey answer (NPS and CSAT): its month, touchpoint, the plan the respondent was on and their
 -- country, and whether it is their latest answer of that survey type in the month (NPS counts only that one).
--- No comment text: survey_comments holds what may be shown of it.
+-- No comment text: fct_survey_comments holds what may be shown of it.
 with
 
 answers as (
