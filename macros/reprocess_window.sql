@@ -41,8 +41,8 @@
 
 {#- Query: the anonymous ids whose events incremental event models stitch again whatever their date: first identified
     on or after `from_date` (retroactive stitching of their earlier events), logged in on by an event of a load file
-    staged in this run (a login that lands late, its time before the window, identifies the device now), or once used
-    by a since-erased customer. `identity`: int_identity_map or a CTE over it. -#}
+    new to the model (a login that lands late, its time before the window, identifies the device now; is_from_new_load_file),
+    or once used by a since-erased customer. `identity`: int_identity_map or a CTE over it. -#}
 {% macro restitched_anonymous_ids(identity, from_date) -%}
     select anonymous_id from {{ identity }}
     where cast(first_identified_at as date) >= {{ from_date }} or had_erased_customer
@@ -51,11 +51,11 @@
     where customer_key is not null and {{ is_from_new_load_file('load_id') }}
 {%- endmacro %}
 
-{#- The first event date an incremental event model reprocesses: `engagement_lookback_days` (late events) before the
-    partition start, or before `newest_loaded_date` (the model's newest date) in a run without a partition. A
-    micro-batch (EW_MICRO_BATCH set by the Dagster job refresh_event_triggers) looks back no day: its late events are in
-    the load files it stages, which are reprocessed whatever their date, and the days staged before it are unchanged
-    but for re-stitched ids, which are reprocessed whatever their date too. -#}
+{#- The first event date an incremental event model reprocesses: `engagement_lookback_days` (default 0) before the
+    partition start, or before `newest_loaded_date` (the model's newest date) in a run without a partition. Late events
+    need no lookback: they are in load files, and a model reprocesses every event of a file new to it whatever its
+    date, as it does the events of re-stitched ids. A micro-batch (EW_MICRO_BATCH set by the Dagster job
+    refresh_event_triggers) looks back no day even where the var sets some. -#}
 {% macro reprocess_from_date(newest_loaded_date) -%}
     {%- set lookback_days = 0 if env_var('EW_MICRO_BATCH', '') else var('engagement_lookback_days') -%}
     {{ dbt.dateadd('day', -lookback_days, reprocess_start_date(newest_loaded_date)) }}

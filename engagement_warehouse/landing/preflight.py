@@ -420,6 +420,9 @@ def _write_ledgers(con: duckdb.DuckDBPyConnection, report: PreflightReport) -> N
         con.register("ledger_rows", rows)
         con.execute(f"create or replace table {LANDING_SCHEMA}.{name} as select * from ledger_rows")
         con.unregister("ledger_rows")
+    # The per-model half of the ledger, kept across builds: the dbt hooks of the event models write it
+    # (macros/consumed_load_files.sql); an absent table means no model has consumed a file yet.
+    con.execute(f"create table if not exists {LANDING_SCHEMA}.consumed_load_files (model_name varchar, load_id varchar)")
 
 
 def _sql_text(value: str) -> str:

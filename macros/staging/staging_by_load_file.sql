@@ -189,13 +189,19 @@ from dispositioned
 
 {% macro duckdb__not_materialized() -%}not materialized{%- endmacro %}
 
-{#- SQL condition: the row came from an events load file staged in this run (the preflight marked it new), whatever
-    its event date; incremental event models take these rows besides their window of event dates, so an event that
-    lands late (a micro-batch, a load file of old events) reaches them without a backfill. `load_files`: the
-    ledger's relation where source() is not at hand (a test's where hook); default the source. -#}
+{#- SQL condition: the row came from an events load file new to this model, whatever its event date: in a model with
+    the config `consumes_load_files_of`, a file its upstream models have consumed and it has not (macro
+    load_files_new_to_this_model); elsewhere (a test's where hook, with `load_files`, the ledger's relation where
+    source() is not at hand), a file staged in this run (the preflight marked it new). Incremental event models
+    take these rows besides their window of event dates, so an event that lands late (a micro-batch, a load file of
+    old events) reaches them without a backfill or lookback days. -#}
 {% macro is_from_new_load_file(load_id_expression, load_files=none) -%}
+    {%- if load_files is none and config.get('consumes_load_files_of') -%}
+    {{ load_id_expression }} in ({{ load_files_new_to_this_model() }})
+    {%- else -%}
     {{ load_id_expression }} in (
         select load_id from {{ load_files if load_files is not none else source('landing', 'load_files') }}
         where table_name = 'events' and staging_change = 'new'
     )
+    {%- endif -%}
 {%- endmacro %}

@@ -4,18 +4,18 @@
         incremental_strategy='delete+insert',
         unique_key='anonymous_id',
         on_schema_change='fail',
-        post_hook="{{ identity_map_without_vanished_ids() }}"
+        consumes_load_files_of=['base_app__events'],
+        post_hook=["{{ identity_map_without_vanished_ids() }}", "{{ record_consumed_load_files() }}"]
     )
 }}
--- Read only by incremental runs (load files staged in this run), declared for the parse: {{ source('landing', 'load_files') }}, {{ ref('base_app__events') }}
+-- Read only by incremental runs (load files new to the model), declared for the parse: {{ source('landing', 'load_files') }}, {{ source('landing', 'consumed_load_files') }}, {{ ref('base_app__events') }}
 
 -- One row per anonymous id seen in staged events: the person its anonymous events belong to.
 -- Incremental, proportional to the new events: the events of the reprocessing window (the one fct_events uses:
--- `engagement_lookback_days` before the partition start or the newest day mapped) and of load files staged in this
--- run are merged into the ids' rows (earliest/latest seen, an earlier login of the same customer). An id is mapped
+-- the partition, or from the newest day mapped) and of load files new to the map are merged into the ids' rows (earliest/latest seen, an earlier login of the same customer). An id is mapped
 -- again from all its events only when a merge cannot tell: a new event logs in a customer other than the id's first
 -- one (a shared device, or an earlier login landing late), a new event replaced a copy staged before, or an erased
--- customer logged in on the id. The post-hook drops ids left without staged events.
+-- customer logged in on the id. The post-hooks drop ids left without staged events and record the files consumed.
 with
 
 events as {{ not_materialized() }} (

@@ -4,18 +4,19 @@
         unique_key='event_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        post_hook="delete from {{ this }} where {{ is_erased('person_key') }}"
+        consumes_load_files_of=['int_identity_map'],
+        post_hook=["delete from {{ this }} where {{ is_erased('person_key') }}", "{{ record_consumed_load_files() }}"]
     )
 }}
--- Read only by incremental runs (load files staged in this run), declared for the parse: {{ source('landing', 'load_files') }}
+-- Read only by incremental runs (load files new to the model), declared for the parse: {{ source('landing', 'load_files') }}, {{ source('landing', 'consumed_load_files') }}
 
 -- One row per staged event: deduplicated (in staging), stitched to a person, with its taxonomy.
--- Incremental (macro is_reprocessed_event): reprocesses the last `engagement_lookback_days` of event dates (late events) and
--- every event of an anonymous id first identified in that window or logged in on in a load file of this run
--- (retroactive stitching, also for a late login) or once
--- used by a since-erased customer; a partitioned run counts the window from its partition start and
--- stops at its end. Every event of a load file staged in this run is taken too, whatever its date (a late
--- file, a micro-batch). The post-hook deletes the events of erased customers.
+-- Incremental (macro is_reprocessed_event): reprocesses the event dates of the run's window (its partition, or from the
+-- newest date loaded; `engagement_lookback_days` adds days before it) and every event of an anonymous id first
+-- identified in that window or logged in on in a load file new to the model (retroactive stitching, also for a late
+-- login) or once used by a since-erased customer. Every event of a load file new to the model is taken too, whatever
+-- its date (late events, released orphans; config consumes_load_files_of, macros/consumed_load_files.sql). The
+-- post-hooks delete the events of erased customers and record the files consumed.
 with
 
 events as (

@@ -4,13 +4,14 @@
         incremental_strategy='replace_person_tail',
         unique_key='person_key',
         on_schema_change='fail',
-        post_hook="{{ delete_vanished_persons() }}"
+        consumes_load_files_of=['fct_events'],
+        post_hook=["{{ delete_vanished_persons() }}", "{{ record_consumed_load_files() }}"]
     )
 }}
--- Read only by incremental runs (load files staged in this run), declared for the parse: {{ source('landing', 'load_files') }}, {{ ref('stg_app__events') }}
+-- Read only by incremental runs (load files new to the model), declared for the parse: {{ source('landing', 'load_files') }}, {{ source('landing', 'consumed_load_files') }}, {{ ref('stg_app__events') }}
 
 -- One row per session: a person's events with no gap over `session_timeout_minutes`, in client time.
--- Incremental: for each person with events in the lookback window (or newly stitched), recompute
+-- Incremental: for each person with events reprocessed (fct_events' rule, with the load files new to this model), recompute
 -- their sessions from the start of the first session those events can touch; the strategy replaces
 -- that person's sessions from there on, and the post-hook drops sessions of anonymous ids that have
 -- since been stitched to a customer and of erased customers.

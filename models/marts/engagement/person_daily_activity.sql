@@ -5,10 +5,11 @@
         tail_column='activity_date',
         unique_key='person_key',
         on_schema_change='fail',
-        post_hook="{{ delete_vanished_persons() }}"
+        consumes_load_files_of=['fct_sessions'],
+        post_hook=["{{ delete_vanished_persons() }}", "{{ record_consumed_load_files() }}"]
     )
 }}
--- Read only by incremental runs, declared for the parse: {{ source('landing', 'load_files') }}, {{ ref('stg_app__events') }}, {{ ref('int_identity_map') }}
+-- Read only by incremental runs, declared for the parse: {{ source('landing', 'load_files') }}, {{ source('landing', 'consumed_load_files') }}, {{ ref('stg_app__events') }}, {{ ref('int_identity_map') }}
 
 -- One row per person and day with at least one event: activity, sessions started and engaged time.
 -- Incremental: the persons whose events the run reprocessed (fct_sessions' rule) get their days recomputed from

@@ -5,10 +5,11 @@
         tail_column='activity_date',
         unique_key='person_key',
         on_schema_change='fail',
-        post_hook="{{ delete_vanished_persons() }}"
+        consumes_load_files_of=['fct_events'],
+        post_hook=["{{ delete_vanished_persons() }}", "{{ record_consumed_load_files() }}"]
     )
 }}
--- Read only by incremental runs, declared for the parse: {{ source('landing', 'load_files') }}, {{ ref('stg_app__events') }}, {{ ref('int_identity_map') }}
+-- Read only by incremental runs, declared for the parse: {{ source('landing', 'load_files') }}, {{ source('landing', 'consumed_load_files') }}, {{ ref('stg_app__events') }}, {{ ref('int_identity_map') }}
 
 -- One row per person, UTC day and segment (country, platform, device type) with at least one event: who was
 -- active where, so active-person counts (DAU, WAU, MAU) split by the segments of the events themselves.

@@ -3,9 +3,13 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['load_id', 'load_row_number'],
-        on_schema_change='fail'
+        on_schema_change='fail',
+        pre_hook="{{ withdraw_files_of_released_orphans() }}",
+        post_hook="{{ record_consumed_load_files() }}"
     )
 }}
+
+-- Its hooks read and write the per-model ledger of consumed load files, declared for the parse: {{ source('landing', 'consumed_load_files') }}
 
 -- One row per raw event row, typed, with the first failed check as reason_code and its disposition.
 -- Incremental by load file (macro staged_by_load_file): a run reads only the load files the preflight marked new
