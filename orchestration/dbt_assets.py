@@ -1,13 +1,10 @@
 """Every dbt model, seed and test as Dagster assets and asset checks.
 
-Two multi-assets, because the Python statistics sit in the middle of the dbt graph: `warehouse_dbt_models`
-(everything the statistics do not feed: staging, intermediate, the event and engagement marts; daily partitions by
-event day, a backfill is one run) and `statistics_dbt_marts` (what reads the Python statistics, dbt source
-`statistics`). Each is one dbt invocation per run: a dbt step costs 4-6 s of process start and Dagster event
-handling beside dbt's own time, and within one invocation dbt's threads overlap models that separate steps would
-run one after the other. A selection mixing partitioned and unpartitioned dbt models fails, so every model of the
-first step carries the event-day partitions, also those that are rebuilt whole: a run's partition is the window of
-event days the incremental models reprocess.
+Four multi-assets, because a selection mixing partitioned and unpartitioned dbt models fails and
+the Python statistics sit in the middle of the dbt graph: `warehouse_dbt_models` (staging and
+intermediate models), `event_dbt_models` (fct_events, fct_sessions; daily partitions, a backfill
+is one run), `engagement_dbt_marts` (what reads them), `statistics_dbt_marts` (what reads the
+Python statistics, dbt source `statistics`).
 """
 
 
@@ -81,6 +78,9 @@ def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse
 
 
 AFTER_STATISTICS = "source:statistics+"
+# The models partitioned by event day say so in their config (tag event_day_partitioned); what reads them follows.
+EVENT_MODELS = "tag:event_day_partitioned"
+AFTER_EVENTS = "tag:event_day_partitioned+"
 
 # BI reads the marts: with a daily refresh they should never be more than a day and a bit old.
 MART_FRESHNESS = FreshnessPolicy.time_window(fail_window=timedelta(hours=30), warn_window=timedelta(hours=26))
@@ -132,10 +132,22 @@ class WarehouseTranslator(DagsterDbtTranslator):
         return spec._replace(description=dbt_test_description(manifest, manifest["nodes"][unique_id])) if spec else spec
 
 
-@dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), exclude=AFTER_STATISTICS, pool=WAREHOUSE_POOL,
+@dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), exclude=f"{AFTER_EVENTS} {AFTER_STATISTICS}",
+            pool=WAREHOUSE_POOL, dagster_dbt_translator=WarehouseTranslator())
+def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    yield from run_dbt_build(context, dbt, warehouse)
+
+
+@dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), select=EVENT_MODELS, pool=WAREHOUSE_POOL,
             partitions_def=event_days, backfill_policy=BackfillPolicy.single_run(),
             dagster_dbt_translator=WarehouseTranslator())
-def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+def event_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    yield from run_dbt_build(context, dbt, warehouse)
+
+
+@dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), select=AFTER_EVENTS,
+            exclude=f"{EVENT_MODELS} {AFTER_STATISTICS}", pool=WAREHOUSE_POOL, dagster_dbt_translator=WarehouseTranslator())
+def engagement_dbt_marts(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     yield from run_dbt_build(context, dbt, warehouse)
 
 

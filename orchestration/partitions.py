@@ -1,5 +1,4 @@
-"""Daily partitions by event date (UTC) of the dbt models before the statistics: a run's partition is the window of event
-days the incremental models reprocess."""
+"""Daily partitions of the event models (fct_events, fct_sessions), by event date (UTC)."""
 
 import warnings
 from collections.abc import Mapping
@@ -43,7 +42,8 @@ def partition_window_environment(window: tuple[str, str] | None) -> dict[str, st
 
 def run_partition_window(tags: Mapping[str, str]) -> tuple[str, str] | None:
     """The event dates a run covers, [start, end) as ISO dates, from its partition tags (one partition or a range);
-    None for a run without partitions. Every dbt step of the run gets it, also the unpartitioned statistics marts'."""
+    None for a run without partitions. Every dbt step of the run gets it, not only the partitioned event models:
+    the incremental identity map reprocesses the same window."""
     first, last = (tags[RANGE_START_TAG], tags[RANGE_END_TAG]) if RANGE_START_TAG in tags else \
         (tags[PARTITION_TAG],) * 2 if PARTITION_TAG in tags else (None, None)
     if first is None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
-from orchestration.dbt_assets import MART_FRESHNESS, statistics_dbt_marts, warehouse_dbt_models
+from orchestration.dbt_assets import MART_FRESHNESS, engagement_dbt_marts, event_dbt_models, statistics_dbt_marts, warehouse_dbt_models
 from orchestration.feedback_assets import feedback_assets
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_project
 from orchestration.stats_assets import statistics_assets
@@ -255,7 +255,7 @@ def publish_copy(build_path: Path, published_path: Path, descriptions: Descripti
 
 
 @asset(pool=WAREHOUSE_POOL,
-       deps=[warehouse_dbt_models, *statistics_assets, *feedback_assets, statistics_dbt_marts],
+       deps=[warehouse_dbt_models, event_dbt_models, engagement_dbt_marts, *statistics_assets, *feedback_assets, statistics_dbt_marts],
        group_name="serving",
        description="Read-only copy for BI tools: the marts, semantic and reference schemas as tables, with dbt descriptions as comments.",
        freshness_policy=MART_FRESHNESS)

@@ -11,7 +11,7 @@ from dagster import materialize
 
 from engagement_warehouse.benchmarks.pipeline import land
 from engagement_warehouse.settings import PROJECT_ROOT
-from orchestration.dbt_assets import dbt_build_args, warehouse_dbt_models
+from orchestration.dbt_assets import dbt_build_args, engagement_dbt_marts, event_dbt_models, warehouse_dbt_models
 from orchestration.definitions import defs
 from orchestration.landing import landing_preflight
 from orchestration.partitions import RANGE_END_TAG, RANGE_START_TAG
@@ -262,7 +262,7 @@ def test_a_three_day_partitioned_backfill_after_earlier_days_equals_a_full_build
     for name, value in env.items():
         if name.startswith("EW_"):
             monkeypatch.setenv(name, value)
-    assets = [landing_preflight, warehouse_dbt_models]
+    assets = [landing_preflight, warehouse_dbt_models, event_dbt_models, engagement_dbt_marts]
     for first, last in ((days[0], days[4]), (days[5], days[7])):
         for day in days[days.index(first):days.index(last) + 1]:
             land(tmp_path / "all", tmp_path / "landed", [day])
@@ -271,7 +271,7 @@ def test_a_three_day_partitioned_backfill_after_earlier_days_equals_a_full_build
     backfilled = {e.partition for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "fct_events"}
     assert backfilled == set(days[5:])
     # the window reached dbt (as EW_EVENT_DATE_FROM/TO): fct_events reprocessed from the backfill's first day
-    compiled = next((PROJECT_ROOT / "target").glob(f"warehouse_dbt_models-{result.run_id[:7]}-*/compiled/**/fct_events.sql"))
+    compiled = next((PROJECT_ROOT / "target").glob(f"event_dbt_models-{result.run_id[:7]}-*/compiled/**/fct_events.sql"))
     assert f"cast('{days[5]}' as date)" in compiled.read_text()
     full_env = warehouse_env(tmp_path / "full", tmp_path / "all")
     assert run_dbt(full_env, *BUILD_ENGAGEMENT, "--full-refresh").returncode == 0

@@ -1,6 +1,7 @@
 {{
     config(
         materialized='incremental',
+        tags=['event_day_partitioned'],
         unique_key='event_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',

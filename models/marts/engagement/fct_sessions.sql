@@ -1,6 +1,7 @@
 {{
     config(
         materialized='incremental',
+        tags=['event_day_partitioned'],
         incremental_strategy='replace_person_tail',
         unique_key='person_key',
         on_schema_change='fail',
