@@ -16,7 +16,7 @@
     model has not. -#}
 {% macro load_files_new_to_this_model() -%}
     select load_id from {{ consumed_load_files() }}
-    where model_name in ({{ "'" ~ (config.require('consumes_load_files_of') | join("', '")) ~ "'" }})
+    where {{ is_one_of('model_name', config.require('consumes_load_files_of')) }}
     except
     select load_id from {{ consumed_load_files() }} where model_name = '{{ this.identifier }}'
 {%- endmacro %}
@@ -29,7 +29,7 @@
     insert into {{ consumed_load_files() }} (model_name, load_id)
     {%- if upstream %}
     select distinct '{{ this.identifier }}', load_id from {{ consumed_load_files() }}
-    where model_name in ({{ "'" ~ (upstream | join("', '")) ~ "'" }})
+    where {{ is_one_of('model_name', upstream) }}
     {%- else %}
     select '{{ this.identifier }}', load_id from {{ source('landing', 'load_files') }}
     where table_name = 'events' and file_status = 'read'
@@ -45,7 +45,7 @@
     where model_name <> '{{ this.identifier }}'
         and load_id in (
             select distinct load_id from {{ this }}
-            where reason_code = 'orphan_customer' and customer_key in ({{ known_customer_keys() }})
+            where {{ is_released_orphan('(' ~ known_customer_keys() ~ ') as known_customers') }}
         )
     {%- endif -%}
 {%- endmacro %}

@@ -420,8 +420,8 @@ def _write_ledgers(con: duckdb.DuckDBPyConnection, report: PreflightReport) -> N
         con.register("ledger_rows", rows)
         con.execute(f"create or replace table {LANDING_SCHEMA}.{name} as select * from ledger_rows")
         con.unregister("ledger_rows")
-    # The per-model half of the ledger, kept across builds: the dbt hooks of the event models write it
-    # (macros/consumed_load_files.sql); an absent table means no model has consumed a file yet.
+    # The per-model half of the ledger, kept across builds and created empty here: the dbt hooks of the event models
+    # write it (macros/consumed_load_files.sql), and a model with no rows in it has consumed no file yet.
     con.execute(f"create table if not exists {LANDING_SCHEMA}.consumed_load_files (model_name varchar, load_id varchar)")
 
 

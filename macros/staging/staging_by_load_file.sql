@@ -46,7 +46,7 @@ staged_before as {{ not_materialized() }} (
 changed_before as (
     select {{ natural_key }}, load_id, load_row_number
     from staged_before
-    where reason_code = 'orphan_customer' and customer_key in (select customer_key from customers)
+    where {{ is_released_orphan('customers') }}
     union
     select {{ natural_key }}, load_id, load_row_number
     from staged_before
@@ -169,6 +169,12 @@ from dispositioned
     where {{ is_one_of('landed.load_id', load_ids) }}
     {%- endif %}
 {% endmacro %}
+
+{#- SQL condition, on a staged row's own columns: it was quarantined as an orphan and its customer is known now
+    (`known_customers`: a relation or CTE of known customer keys, known_customer_keys()), so this run releases it. -#}
+{% macro is_released_orphan(known_customers) -%}
+    reason_code = 'orphan_customer' and customer_key in (select customer_key from {{ known_customers }})
+{%- endmacro %}
 
 {#- SQL condition: `column` is one of `values` (false for none). -#}
 {% macro is_one_of(column, values) -%}
