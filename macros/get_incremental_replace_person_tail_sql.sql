@@ -10,18 +10,37 @@
     {%- set batch = arg_dict['temp_relation'] -%}
     {%- set columns = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
     {%- set tail_column = config.get('tail_column', 'session_start') -%}
-    delete from {{ target }}
-    where exists (
-        select 1
-        from (
-            select person_key, min({{ tail_column }}) as recompute_from
-            from {{ batch }}
-            group by person_key
-        ) recomputed
-        where recomputed.person_key = {{ target }}.person_key
-            and {{ target }}.{{ tail_column }} >= recomputed.recompute_from
-    );
+    {%- set recomputed -%}
+        (select person_key, min({{ tail_column }}) as recompute_from from {{ batch }} group by person_key)
+    {%- endset -%}
+    {{ delete_person_tails(target, recomputed, tail_column) }};
 
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ batch }}
 {% endmacro %}
+
+{#- Statement: delete the rows of `target` whose person is in `recomputed` (person_key, recompute_from) from their
+    recompute_from on. -#}
+{% macro delete_person_tails(target, recomputed, tail_column) -%}
+    {{ return(adapter.dispatch('delete_person_tails', 'engagement_warehouse')(target, recomputed, tail_column)) }}
+{%- endmacro %}
+
+{#- A correlated EXISTS, in standard SQL. -#}
+{% macro default__delete_person_tails(target, recomputed, tail_column) -%}
+    delete from {{ target }}
+    where exists (
+        select 1
+        from {{ recomputed }} as recomputed
+        where recomputed.person_key = {{ target }}.person_key
+            and {{ target }}.{{ tail_column }} >= recomputed.recompute_from
+    )
+{%- endmacro %}
+
+{#- DuckDB joins the batch's persons in `delete ... using`: at L, on person_daily_activity (7.9M rows, 74k persons
+    recomputed) 0.02 s against 1.0–1.5 s for the correlated EXISTS. -#}
+{% macro duckdb__delete_person_tails(target, recomputed, tail_column) -%}
+    delete from {{ target }}
+    using {{ recomputed }} as recomputed
+    where recomputed.person_key = {{ target }}.person_key
+        and {{ target }}.{{ tail_column }} >= recomputed.recompute_from
+{%- endmacro %}

@@ -36,7 +36,7 @@ customers as (
 
 {% if is_incremental() -%}
 staged_before as {{ not_materialized() }} (
-    select * from {{ this }}
+    select *, {{ staged_row_id() }} as staged_row_id from {{ this }}
     -- a new file's rows are replaced, never decided twice (a second run without a new preflight)
     where not {{ is_one_of('load_id', new_load_ids) }}
 ),
@@ -44,11 +44,11 @@ staged_before as {{ not_materialized() }} (
 -- Staged rows whose own disposition can change: an orphan whose customer is known now, or a row of a
 -- customer erased since (its personal columns are still there). Key columns only.
 changed_before as (
-    select {{ natural_key }}, load_id, load_row_number
+    select {{ natural_key }}, staged_row_id
     from staged_before
     where {{ is_released_orphan('customers') }}
     union
-    select {{ natural_key }}, load_id, load_row_number
+    select {{ natural_key }}, staged_row_id
     from staged_before
     where customer_id is not null and {{ is_erased('customer_key') }}
 ),
@@ -61,21 +61,24 @@ decided_keys as (
     select {{ natural_key }} from changed_before
 ),
 
+-- The rows staged before that are decided again, found on key columns (a row without its key has no copies: only
+-- its own change counts) and then read whole by row id: a semi-join on the key over whole rows read every column
+-- of every staged row (L: 83.6M rows, 6.6 s of the model's 9.1 s).
+rows_decided_again as (
+    select staged_row_id from staged_before
+    where {{ natural_key }} in (select {{ natural_key }} from decided_keys)
+    union all
+    select staged_row_id from changed_before
+    where {{ natural_key }} is null
+),
+
 rows_to_decide as (
     select {{ kept_columns | join(', ') }}, row_check_failure
     from checked
     union all
     select {{ kept_columns | join(', ') }}, nullif(reason_code, 'orphan_customer') as row_check_failure
     from staged_before
-    where {{ natural_key }} in (select {{ natural_key }} from decided_keys)
-    union all
-    -- a row without its key has no copies: only its own change counts
-    select {% for column in kept_columns %}staged_before.{{ column }}, {% endfor %}nullif(staged_before.reason_code, 'orphan_customer') as row_check_failure
-    from staged_before
-    inner join changed_before
-        on staged_before.load_id = changed_before.load_id
-        and staged_before.load_row_number = changed_before.load_row_number
-    where changed_before.{{ natural_key }} is null
+    where staged_row_id in (select staged_row_id from rows_decided_again)
 ),
 {%- else %}
 rows_to_decide as (
@@ -175,6 +178,41 @@ from dispositioned
 {% macro is_released_orphan(known_customers) -%}
     reason_code = 'orphan_customer' and customer_key in (select customer_key from {{ known_customers }})
 {%- endmacro %}
+
+{#- SQL expression: a staged row's id in the table it is read from, one column (a semi-join on one column
+    becomes a filter of the table scan). DuckDB's rowid, stable within a statement; elsewhere the row's
+    load_id and load_row_number as text. -#}
+{% macro staged_row_id() -%}
+    {{ return(adapter.dispatch('staged_row_id', 'engagement_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__staged_row_id() -%}
+    {{ dbt.concat(['load_id', "'#'", dbt.cast('load_row_number', api.Column.translate_type('string'))]) }}
+{%- endmacro %}
+
+{% macro duckdb__staged_row_id() -%}rowid{%- endmacro %}
+
+{#- Pre-hook of the incremental-by-load-file base models: a hash join whose build side has at most `rows` rows
+    filters the other side's table scan with the exact list of its values, so the scan of the staged table reads only
+    the row groups of rows_decided_again's row ids. DuckDB's default (50 values) filters with a Bloom filter instead,
+    whose false positives (at L 0.8% of 83.6M rows) reach every row group, and the scan then reads every column of
+    every row: 7.5 s against 0.5 s. Not higher: the list is checked value by value (9,000 ids: 2.3 s against 0.8 s). -#}
+{% macro exact_join_filters_up_to(rows) -%}
+    {{ return(adapter.dispatch('exact_join_filters_up_to', 'engagement_warehouse')(rows)) }}
+{%- endmacro %}
+
+{% macro default__exact_join_filters_up_to(rows) -%}{%- endmacro %}
+
+{% macro duckdb__exact_join_filters_up_to(rows) -%}set dynamic_or_filter_threshold = {{ rows }}{%- endmacro %}
+
+{#- Post-hook: the connection's next model filters joins as DuckDB does by default. -#}
+{% macro default_join_filters() -%}
+    {{ return(adapter.dispatch('default_join_filters', 'engagement_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__default_join_filters() -%}{%- endmacro %}
+
+{% macro duckdb__default_join_filters() -%}reset dynamic_or_filter_threshold{%- endmacro %}
 
 {#- SQL condition: `column` is one of `values` (false for none). -#}
 {% macro is_one_of(column, values) -%}

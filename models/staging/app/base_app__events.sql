@@ -4,8 +4,8 @@
         incremental_strategy='delete+insert',
         unique_key=['load_id', 'load_row_number'],
         on_schema_change='fail',
-        pre_hook="{{ withdraw_files_of_released_orphans() }}",
-        post_hook="{{ record_consumed_load_files() }}"
+        pre_hook=["{{ withdraw_files_of_released_orphans() }}", "{{ exact_join_filters_up_to(10000) }}"],
+        post_hook=["{{ record_consumed_load_files() }}", "{{ default_join_filters() }}"]
     )
 }}
 

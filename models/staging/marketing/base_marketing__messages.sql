@@ -3,7 +3,9 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['load_id', 'load_row_number'],
-        on_schema_change='fail'
+        on_schema_change='fail',
+        pre_hook="{{ exact_join_filters_up_to(10000) }}",
+        post_hook="{{ default_join_filters() }}"
     )
 }}
 
