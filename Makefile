@@ -25,8 +25,18 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 	fi
 	touch $@
 
-lock: $(BIN)/.installed  ## requirements.lock from pyproject.toml (the dependencies and the dev, dashboard and semantic extras)
+lock: $(BIN)/.installed  ## requirements.lock from pyproject.toml (the dependencies and the dev, dashboard and semantic extras), and requirements-spark.lock
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --extra dashboard --extra semantic --python-version 3.11 -o requirements.lock
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --extra dashboard --extra semantic --extra spark -c requirements.lock --python-version 3.11 -o requirements-spark.lock
+
+# Spark (EW_ENGINE=spark, docs/spark.md): dbt-spark and pyspark from requirements-spark.lock (the main lock plus them),
+# Java 17 from Debian's packages where no java is on the PATH. Only the tests and Spark builds need it, not the demo.
+$(VENV)/.spark-installed: $(BIN)/.installed requirements-spark.lock
+	@command -v java >/dev/null || { command -v apt-get >/dev/null && { apt-get install -y -qq openjdk-17-jre-headless >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }; }; } || \
+		{ echo "error: install Java 17 (Debian: apt-get install openjdk-17-jre-headless) for Spark"; exit 2; }
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-spark.lock || $(BIN)/pip install --quiet -r requirements-spark.lock
+	touch $@
 
 demo: $(BIN)/.installed  ## fresh demo data -> dbt build through Dagster -> published warehouse
 	$(BIN)/python -m engagement_warehouse.commands.demo
@@ -51,7 +61,7 @@ chromium:
 			{ apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; }; } || \
 		{ echo "error: install Chromium (Debian: apt-get install chromium) for the UI test"; exit 2; }
 
-test: lint $(BIN)/.installed $(DUCKDB_1_4)/.installed chromium  ## lint, then every test (pytest runs dbt builds on small generated data)
+test: lint $(BIN)/.installed $(DUCKDB_1_4)/.installed $(VENV)/.spark-installed chromium  ## lint, then every test (pytest runs dbt builds on small generated data)
 	$(BIN)/python -m pytest
 
 # sqlfluff renders each model as a full build does (an empty warehouse, so no incremental branch), with the rules

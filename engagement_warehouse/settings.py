@@ -17,6 +17,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # The dbt installed beside this interpreter, so a venv works without being activated.
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
+ENGINES = ("duckdb", "spark")  # what EW_ENGINE may name: DuckDB (the default) or Spark through dbt-spark
 
 
 def dbt_command(*args: str, target_path: Path | None = None) -> list[str]:
@@ -70,6 +71,8 @@ class WarehouseSettings:
     erasure_purge_days: int = 7
     partitions_start: str | None = None
     earliest_plausible_date: str = "2000-01-01"
+    engine: str = "duckdb"  # EW_ENGINE: duckdb, or spark (docs/spark.md)
+    spark_dir: Path = PROJECT_ROOT / "data" / "spark"  # EW_ENGINE=spark: landing parquet, tables, metastore
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> WarehouseSettings:
@@ -91,6 +94,9 @@ class WarehouseSettings:
                 f"EW_ERASURE_PURGE_DAYS={raw_purge_days!r} is not a whole number of days; set it to how long the "
                 "published file may keep bytes of deleted erased rows, e.g. EW_ERASURE_PURGE_DAYS=7 (0: purge at once)."
             )
+        engine = env.get("EW_ENGINE") or "duckdb"
+        if engine not in ENGINES:
+            raise SettingsError(f"EW_ENGINE={engine!r} is not an engine this project builds on; set it to one of {', '.join(ENGINES)}.")
         partitions_start = _iso_date(env, "EW_PARTITIONS_START", "the first daily partition of the event models")
         earliest_plausible_date = _iso_date(env, "EW_EARLIEST_PLAUSIBLE_DATE", "the earliest event date that is not a placeholder")
         return cls(
@@ -105,6 +111,8 @@ class WarehouseSettings:
             erasure_purge_days=int(raw_purge_days),
             partitions_start=partitions_start,
             earliest_plausible_date=earliest_plausible_date or "2000-01-01",
+            engine=engine,
+            spark_dir=path("EW_SPARK_DIR", data_dir / "spark"),
         )
 
     def connect(self):

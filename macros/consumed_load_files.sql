@@ -24,6 +24,13 @@
 {#- Post-hook: this model has consumed what its upstream models have (every events file staging read, for the
     staging model itself). Written after a successful build only, so a failed run leaves the files new. -#}
 {% macro record_consumed_load_files() -%}
+    {{ return(adapter.dispatch('record_consumed_load_files', 'engagement_warehouse')()) }}
+{%- endmacro %}
+
+{#- Spark builds are full builds (incremental_or_table), so nothing is consumed across builds. -#}
+{% macro spark__record_consumed_load_files() -%}{%- endmacro %}
+
+{% macro default__record_consumed_load_files() -%}
     {%- set upstream = config.get('consumes_load_files_of') -%}
     delete from {{ consumed_load_files() }} where model_name = '{{ this.identifier }}';
     insert into {{ consumed_load_files() }} (model_name, load_id)

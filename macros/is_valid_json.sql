@@ -7,6 +7,12 @@
     (get_json_object({{ column }}, '$') is not null)
 {%- endmacro %}
 
+{#- Spark's get_json_object accepts single-quoted JSON; try_parse_json (Spark 4) does not, and rejects NaN and
+    Infinity. Both accept text after the value ('{"a": 1} x'), which DuckDB rejects (docs/spark.md). -#}
+{% macro spark__is_valid_json(column) -%}
+    (try_parse_json({{ column }}) is not null)
+{%- endmacro %}
+
 {% macro duckdb__is_valid_json(column) -%}
     -- DuckDB's parser accepts NaN/Infinity; look for them as values (outside strings) in the normalised text.
     -- (json() raises on invalid text, so it only sees what json_valid accepted.)

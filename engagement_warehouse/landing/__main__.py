@@ -1,7 +1,8 @@
 """`python -m engagement_warehouse.landing`: check the landing folder and make the views dbt reads.
 
-Run it before a plain `dbt build` (Dagster and `make build` run it themselves). `--contract-markdown` prints
-the README's column tables.
+Run it before a plain `dbt build` (Dagster and `make build` run it themselves). With EW_ENGINE=spark it also writes
+the landing tables as parquet for Spark (engagement_warehouse.landing.spark). `--contract-markdown` prints the
+README's column tables.
 """
 
 import argparse
@@ -9,6 +10,7 @@ import sys
 
 from engagement_warehouse.landing.contract import contract_markdown
 from engagement_warehouse.landing.preflight import EmptyLandingError, run_preflight
+from engagement_warehouse.landing.spark import write_spark_landing
 from engagement_warehouse.settings import SettingsError, WarehouseSettings
 
 
@@ -23,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = WarehouseSettings.from_env()
         with settings.connect() as con:
             report = run_preflight(settings.landing_dir, con)
+            if settings.engine == "spark":
+                write_spark_landing(con, settings.spark_dir)
     except (SettingsError, EmptyLandingError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

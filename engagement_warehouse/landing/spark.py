@@ -1,0 +1,31 @@
+"""The landing tables for a Spark build (EW_ENGINE=spark): what the preflight exposes, written as parquet.
+
+The preflight (DuckDB) checks every load file and makes one view per landing table with the contract's columns, the
+load file (`load_id`) and the row's number in it (`load_row_number`), CSV files included; it also writes the ledgers
+(load_files, preflight_findings, consumed_load_files). A Spark build reads exactly those rows: each view and ledger is
+written to `<EW_SPARK_DIR>/landing/<table>/` as parquet, and dbt registers the folders as tables of the database
+`landing` when a Spark run starts (macro register_landing_tables). So both engines stage the same rows, decided once.
+"""
+
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from engagement_warehouse.landing.contract import LANDING_SCHEMA
+
+
+def write_spark_landing(con: duckdb.DuckDBPyConnection, spark_dir: Path) -> dict[str, int]:
+    """Every landing view and ledger of the warehouse `con` as parquet under `spark_dir`/landing; rows per table."""
+    root = spark_dir / "landing"
+    tables = [name for (name,) in con.execute(
+        "select table_name from information_schema.tables where table_schema = ? and table_name not like 'csv\\_%' escape '\\' "
+        "order by table_name", [LANDING_SCHEMA]).fetchall()]
+    rows = {}
+    for name in tables:
+        folder = root / name
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        con.execute(f"copy (select * from {LANDING_SCHEMA}.{name}) to '{folder / 'part-0.parquet'}' (format parquet)")
+        rows[name] = con.execute(f"select count(*) from {LANDING_SCHEMA}.{name}").fetchone()[0]
+    return rows
