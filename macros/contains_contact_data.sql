@@ -18,6 +18,11 @@
     coalesce({{ column }} rlike '{{ contact_data_pattern() }}', false)
 {%- endmacro %}
 
+{#- Spark reads a backslash in a string literal as an escape, so the pattern's backslashes are doubled. -#}
+{% macro spark__contains_contact_data(column) -%}
+    coalesce({{ column }} rlike '{{ contact_data_pattern() | replace('\\', '\\\\') }}', false)
+{%- endmacro %}
+
 {% macro duckdb__contains_contact_data(column) -%}
     coalesce(regexp_matches({{ column }}, '{{ contact_data_pattern() }}'), false)
 {%- endmacro %}
@@ -30,6 +35,10 @@
 
 {% macro default__without_contact_data(column) -%}
     regexp_replace({{ column }}, '{{ contact_data_pattern() }}', '[contact data]')
+{%- endmacro %}
+
+{% macro spark__without_contact_data(column) -%}
+    regexp_replace({{ column }}, '{{ contact_data_pattern() | replace('\\', '\\\\') }}', '[contact data]')
 {%- endmacro %}
 
 {% macro duckdb__without_contact_data(column) -%}

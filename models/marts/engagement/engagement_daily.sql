@@ -23,8 +23,9 @@ bounds as (
 ),
 
 days as (
-    select cast({{ series('bounds.first_date', 'bounds.last_date', 'interval 1 day') }} as date) as activity_date
-    from bounds
+    -- Cast outside the series: Spark allows no generator (explode) inside an expression.
+    select cast(series_day as date) as activity_date
+    from (select {{ series('bounds.first_date', 'bounds.last_date', 'interval 1 day') }} as series_day from bounds) as series_days
 ),
 
 -- Rolling distinct persons without a self-join: an active day d covers the trailing windows

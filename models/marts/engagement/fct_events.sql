@@ -1,12 +1,12 @@
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_or_table(),
         tags=['event_day_partitioned'],
         unique_key='event_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
         consumes_load_files_of=['int_identity_map'],
-        post_hook=["delete from {{ this }} where {{ is_erased('person_key') }}", "{{ record_consumed_load_files() }}"]
+        post_hook=["{{ delete_erased_persons() }}", "{{ record_consumed_load_files() }}"]
     )
 }}
 -- Read only by incremental runs (load files new to the model), declared for the parse: {{ source('landing', 'load_files') }}, {{ source('landing', 'consumed_load_files') }}

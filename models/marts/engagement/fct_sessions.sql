@@ -1,6 +1,6 @@
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_or_table(),
         tags=['event_day_partitioned'],
         incremental_strategy='replace_person_tail',
         unique_key='person_key',

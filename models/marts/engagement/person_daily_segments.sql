@@ -1,6 +1,6 @@
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_or_table(),
         incremental_strategy='replace_person_tail',
         tail_column='activity_date',
         unique_key='person_key',
