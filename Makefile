@@ -29,11 +29,13 @@ lock: $(BIN)/.installed  ## requirements.lock from pyproject.toml (the dependenc
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --extra dashboard --extra semantic --python-version 3.11 -o requirements.lock
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --extra dashboard --extra semantic --extra spark -c requirements.lock --python-version 3.11 -o requirements-spark.lock
 
+# A Debian package where apt-get is at hand (the package lists refreshed only if the first attempt fails).
+apt_install = { command -v apt-get >/dev/null && { apt-get install -y -qq $(1) >/dev/null || { apt-get update -qq && apt-get install -y -qq $(1) >/dev/null; }; }; }
+
 # Spark (EW_ENGINE=spark, docs/spark.md): dbt-spark and pyspark from requirements-spark.lock (the main lock plus them),
 # Java 17 from Debian's packages where no java is on the PATH. Only the tests and Spark builds need it, not the demo.
 $(VENV)/.spark-installed: $(BIN)/.installed requirements-spark.lock
-	@command -v java >/dev/null || { command -v apt-get >/dev/null && { apt-get install -y -qq openjdk-17-jre-headless >/dev/null || \
-		{ apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }; }; } || \
+	@command -v java >/dev/null || $(call apt_install,openjdk-17-jre-headless) || \
 		{ echo "error: install Java 17 (Debian: apt-get install openjdk-17-jre-headless) for Spark"; exit 2; }
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-spark.lock || $(BIN)/pip install --quiet -r requirements-spark.lock
 	touch $@
@@ -56,9 +58,7 @@ $(DUCKDB_1_4)/.installed: $(BIN)/.installed
 
 # Headless Chromium for the UI test (Debian package; nothing to download at test time).
 chromium:
-	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
-		{ command -v apt-get >/dev/null && { apt-get install -y -qq chromium >/dev/null || \
-			{ apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; }; } || \
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || $(call apt_install,chromium) || \
 		{ echo "error: install Chromium (Debian: apt-get install chromium) for the UI test"; exit 2; }
 
 test: lint $(BIN)/.installed $(DUCKDB_1_4)/.installed $(VENV)/.spark-installed chromium  ## lint, then every test (pytest runs dbt builds on small generated data)

@@ -68,11 +68,11 @@ class WarehouseSettings:
     dagster_home: Path
     threads: int
     memory_limit: str
+    engine: str  # EW_ENGINE: duckdb, or spark (docs/spark.md)
+    spark_dir: Path  # EW_ENGINE=spark: landing parquet, tables, metastore
     erasure_purge_days: int = 7
     partitions_start: str | None = None
     earliest_plausible_date: str = "2000-01-01"
-    engine: str = "duckdb"  # EW_ENGINE: duckdb, or spark (docs/spark.md)
-    spark_dir: Path = PROJECT_ROOT / "data" / "spark"  # EW_ENGINE=spark: landing parquet, tables, metastore
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> WarehouseSettings:

@@ -15,16 +15,11 @@
 {%- endmacro %}
 
 {% macro default__contains_contact_data(column) -%}
-    coalesce({{ column }} rlike '{{ contact_data_pattern() }}', false)
-{%- endmacro %}
-
-{#- Spark reads a backslash in a string literal as an escape, so the pattern's backslashes are doubled. -#}
-{% macro spark__contains_contact_data(column) -%}
-    coalesce({{ column }} rlike '{{ contact_data_pattern() | replace('\\', '\\\\') }}', false)
+    coalesce({{ column }} rlike {{ regex_literal(contact_data_pattern()) }}, false)
 {%- endmacro %}
 
 {% macro duckdb__contains_contact_data(column) -%}
-    coalesce(regexp_matches({{ column }}, '{{ contact_data_pattern() }}'), false)
+    coalesce(regexp_matches({{ column }}, {{ regex_literal(contact_data_pattern()) }}), false)
 {%- endmacro %}
 
 {#- The text with each stretch that looks like contact data (contains_contact_data's pattern) replaced by
@@ -34,13 +29,20 @@
 {%- endmacro %}
 
 {% macro default__without_contact_data(column) -%}
-    regexp_replace({{ column }}, '{{ contact_data_pattern() }}', '[contact data]')
-{%- endmacro %}
-
-{% macro spark__without_contact_data(column) -%}
-    regexp_replace({{ column }}, '{{ contact_data_pattern() | replace('\\', '\\\\') }}', '[contact data]')
+    regexp_replace({{ column }}, {{ regex_literal(contact_data_pattern()) }}, '[contact data]')
 {%- endmacro %}
 
 {% macro duckdb__without_contact_data(column) -%}
-    regexp_replace({{ column }}, '{{ contact_data_pattern() }}', '[contact data]', 'g')
+    regexp_replace({{ column }}, {{ regex_literal(contact_data_pattern()) }}, '[contact data]', 'g')
 {%- endmacro %}
+
+{#- A regular expression as an SQL string literal (`pattern` with its quotes already doubled). Spark reads a
+    backslash in a string literal as an escape, so there each backslash is written twice; elsewhere (DuckDB and
+    standard SQL) a backslash is itself. -#}
+{% macro regex_literal(pattern) -%}
+    {{ return(adapter.dispatch('regex_literal', 'engagement_warehouse')(pattern)) }}
+{%- endmacro %}
+
+{% macro default__regex_literal(pattern) -%}'{{ pattern }}'{%- endmacro %}
+
+{% macro spark__regex_literal(pattern) -%}'{{ pattern | replace('\\', '\\\\') }}'{%- endmacro %}

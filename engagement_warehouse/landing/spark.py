@@ -15,17 +15,13 @@ import duckdb
 from engagement_warehouse.landing.contract import LANDING_SCHEMA
 
 
-def write_spark_landing(con: duckdb.DuckDBPyConnection, spark_dir: Path) -> dict[str, int]:
-    """Every landing view and ledger of the warehouse `con` as parquet under `spark_dir`/landing; rows per table."""
-    root = spark_dir / "landing"
+def write_spark_landing(con: duckdb.DuckDBPyConnection, spark_dir: Path) -> None:
+    """Every landing view and ledger of the warehouse `con` as parquet under `spark_dir`/landing."""
     tables = [name for (name,) in con.execute(
         "select table_name from information_schema.tables where table_schema = ? and table_name not like 'csv\\_%' escape '\\' "
         "order by table_name", [LANDING_SCHEMA]).fetchall()]
-    rows = {}
     for name in tables:
-        folder = root / name
+        folder = spark_dir / "landing" / name
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         con.execute(f"copy (select * from {LANDING_SCHEMA}.{name}) to '{folder / 'part-0.parquet'}' (format parquet)")
-        rows[name] = con.execute(f"select count(*) from {LANDING_SCHEMA}.{name}").fetchone()[0]
-    return rows

@@ -1,3 +1,5 @@
+{#- What a build on Spark (EW_ENGINE=spark, docs/spark.md) does differently before the models' own SQL. -#}
+
 {#-
     on-run-start: the landing tables a build reads. On DuckDB the preflight made them (views in the warehouse); on
     Spark they are the parquet folders engagement_warehouse.landing.spark wrote under $EW_SPARK_DIR/landing, one per
