@@ -9,9 +9,12 @@ of calibration), all in one time unit (weeks for CDNOW).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
+from scipy.interpolate import CubicSpline
 from scipy.special import betaln, digamma, gammaln, hyp2f1
 
 from engagement_warehouse.statistics.fitting import FitResult, ModelParams, fit_log_parameters
@@ -123,18 +126,54 @@ def probability_alive(params: BgNbdParams, frequency, recency, age) -> np.ndarra
 def expected_purchases(params: BgNbdParams, horizon, frequency, recency, age) -> np.ndarray:
     """E[Y(t) | x, t_x, T]: expected purchases in the next ``horizon`` time units (FHL 2005 eq. 10)."""
     x, t_x, big_t = validate_rfm(frequency, recency, age)
-    return expected_purchases_if_alive(params, horizon, x, big_t) / (1.0 + _delta_repeat_term(params, x, t_x, big_t))
+    (if_alive,) = expected_purchases_if_alive(params, [horizon], x, big_t)
+    return if_alive / (1.0 + _delta_repeat_term(params, x, t_x, big_t))
 
 
-def expected_purchases_if_alive(params: BgNbdParams, horizon, frequency, age) -> np.ndarray:
-    """E[Y(t) | x, T, alive at T] (FHL 2005 eq. 10 without its P(alive) factor, which depends on neither t nor
-    the parameters of t): (a + b + x − 1)/(a − 1) · [1 − ((α + T)/(α + T + t))^(r + x) · ₂F₁(r + x, b + x;
-    a + b + x − 1; t/(α + T + t))]. Inputs as validated by validate_rfm."""
-    r, alpha, a, b = params.r, params.alpha, params.a, params.b
-    x, big_t, t = np.asarray(frequency, dtype=float), np.asarray(age, dtype=float), np.asarray(horizon, dtype=float)
-    z = t / (alpha + big_t + t)
-    growth = 1.0 - ((alpha + big_t) / (alpha + big_t + t)) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z)
-    return (a + b + x - 1) / (a - 1) * growth
+# Purchase counts shared by more (customer, horizon) pairs than this get a spline of the hypergeometric term over
+# this many points instead of one ₂F₁ per pair (relative error below 1e-11 at 1M customers; the spline costs 1,024 ₂F₁).
+SPLINE_POINTS = 1024
+
+
+def _log_discounted_tail(params: BgNbdParams, frequency: float, log_remaining: np.ndarray) -> np.ndarray:
+    """log(((α + T)/(α + T + t))^(r + x) · ₂F₁(r + x, b + x; a + b + x − 1; t/(α + T + t))) as a function of
+    w = log((α + T)/(α + T + t)), so z = 1 − e^w. The ₂F₁ grows about as (1 − z)^−x = e^(−x·w), so the log is nearly
+    straight in w and a cubic spline follows it closely."""
+    r, a, b = params.r, params.a, params.b
+    return (r + frequency) * log_remaining + np.log(hyp2f1(r + frequency, b + frequency, a + b + frequency - 1,
+                                                           -np.expm1(log_remaining)))
+
+
+def expected_purchases_if_alive(params: BgNbdParams, horizons, frequency, age) -> Iterator[np.ndarray]:
+    """E[Y(t) | x, T, alive at T] for each t in ``horizons`` (FHL 2005 eq. 10 without its P(alive) factor, which
+    depends on neither t nor the parameters of t): (a + b + x − 1)/(a − 1) · [1 − ((α + T)/(α + T + t))^(r + x) ·
+    ₂F₁(r + x, b + x; a + b + x − 1; t/(α + T + t))]. Inputs as validated by validate_rfm.
+
+    ₂F₁ is most of the cost (70 ns per value at z = 0.1, 2 µs at z = 0.95), and the bracket depends on a customer
+    only through x and w = log((α + T)/(α + T + t)): customers with the same x share one function of w. Where a
+    purchase count has more (customer, horizon) pairs than SPLINE_POINTS, that function is evaluated exactly on
+    SPLINE_POINTS values of w spanning the group's range and read from a cubic spline (1M customers, 36 months:
+    68 counts, 37 splines, 6 s → 1 s); rarer counts, and any group whose ₂F₁ is not finite, are evaluated exactly."""
+    alpha, a, b = params.alpha, params.a, params.b
+    x, big_t = np.asarray(frequency, dtype=float), np.asarray(age, dtype=float)
+    horizons = [float(t) for t in horizons]
+    order = np.argsort(x, kind="stable")
+    groups = []
+    for members in np.split(order, np.flatnonzero(np.diff(x[order])) + 1):
+        count, age_of_members = float(x[members[0]]), big_t[members]
+        tail = partial(_log_discounted_tail, params, count)
+        shortest_remaining = np.log((alpha + age_of_members.min()) / (alpha + age_of_members.min() + max(horizons)))
+        if len(members) * len(horizons) > SPLINE_POINTS and shortest_remaining < 0:
+            grid = np.linspace(shortest_remaining, 0.0, SPLINE_POINTS)
+            on_grid = tail(grid)
+            if np.isfinite(on_grid).all():
+                tail = CubicSpline(grid, on_grid)
+        groups.append((members, (a + b + count - 1) / (a - 1), alpha + age_of_members, tail))
+    for t in horizons:
+        expected = np.empty_like(x)
+        for members, scale, alpha_plus_age, tail in groups:
+            expected[members] = -scale * np.expm1(tail(np.log(alpha_plus_age / (alpha_plus_age + t))))
+        yield expected
 
 
 def expected_purchases_new_customer(params: BgNbdParams, t) -> np.ndarray:

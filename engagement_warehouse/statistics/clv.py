@@ -8,9 +8,6 @@ discounted to today at a monthly rate.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 
 from engagement_warehouse.statistics import bg_nbd, gamma_gamma
@@ -34,15 +31,9 @@ def predictive_clv(purchase_params: bg_nbd.BgNbdParams, spend_params: gamma_gamm
     x, t_x, big_t = bg_nbd.validate_rfm(frequency, recency, age)
     spend = gamma_gamma.expected_mean_spend(spend_params, x, mean_spend)
     months = np.arange(1, horizon_months + 1)
-
-    def purchases_by_month_end(month: int) -> np.ndarray:
-        return bg_nbd.expected_purchases_if_alive(purchase_params, month * periods_per_month, x, big_t)
-
-    # The months are independent and their hypergeometric functions are most of the time: one thread per core
-    # (scipy's ufuncs release the GIL), summed in month order, so the result does not depend on the threads.
+    purchases_by_month_end = bg_nbd.expected_purchases_if_alive(purchase_params, months * periods_per_month, x, big_t)
     discounted, before = np.zeros_like(x), np.zeros_like(x)
-    with ThreadPoolExecutor(max_workers=min(len(months), os.cpu_count() or 1)) as pool:
-        for month, cumulative in zip(months, pool.map(purchases_by_month_end, months), strict=True):
-            discounted += (cumulative - before) / (1.0 + monthly_discount_rate) ** month
-            before = cumulative
+    for month, cumulative in zip(months, purchases_by_month_end, strict=True):
+        discounted += (cumulative - before) / (1.0 + monthly_discount_rate) ** month
+        before = cumulative
     return margin * spend * discounted * bg_nbd.probability_alive(purchase_params, x, t_x, big_t)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
+from scipy.special import hyp2f1
 
 from engagement_warehouse import cdnow
 from engagement_warehouse.generator import population
@@ -300,6 +301,25 @@ def test_undiscounted_clv_telescopes_to_expected_purchases_times_spend():
     assert value == pytest.approx(expected, rel=1e-12)
     discounted = clv.predictive_clv(purchases, spend, x, t_x, big_t, m, horizon_months=12, monthly_discount_rate=0.01)
     assert np.all(discounted < value) and np.all(discounted > value / 1.01 ** 12)
+
+
+def test_monthly_clv_equals_eq_10_evaluated_with_one_hypergeometric_function_per_customer_and_month(planted_orders):
+    """predictive_clv reads the hypergeometric term of frequent purchase counts from a spline; it must give FHL's
+    eq. 10 evaluated directly with scipy's ₂F₁ for every buyer and month (the planted processes' buyers: every
+    purchase count shared by more than 28 of them uses the spline)."""
+    r, alpha, a, b = 0.748, 4.978, 0.805, 2.412
+    purchases, spend = bg_nbd.BgNbdParams(r, alpha, a, b), gamma_gamma.GammaGammaParams(6.03, 3.80, 14.89)
+    rfm = _rfm_in_weeks(planted_orders[1])
+    x, t_x, big_t, m = rfm["frequency"].astype(float), rfm["recency"], rfm["age"], rfm["mean_repeat_spend"]
+    months, rate = np.arange(1, 37), 0.01
+    horizons = months[:, None] * clv.WEEKS_PER_MONTH
+    by_month_end = (a + b + x - 1) / (a - 1) * (1 - ((alpha + big_t) / (alpha + big_t + horizons)) ** (r + x)
+                                                * hyp2f1(r + x, b + x, a + b + x - 1, horizons / (alpha + big_t + horizons)))
+    monthly = np.diff(by_month_end, axis=0, prepend=0.0) / (1 + rate) ** months[:, None]
+    direct = monthly.sum(axis=0) * bg_nbd.probability_alive(purchases, x, t_x, big_t) * gamma_gamma.expected_mean_spend(spend, x, m)
+    assert np.bincount(x.astype(int)).max() * len(months) > bg_nbd.SPLINE_POINTS
+    value = clv.predictive_clv(purchases, spend, x, t_x, big_t, m, horizon_months=36, monthly_discount_rate=rate)
+    np.testing.assert_allclose(value, direct, rtol=1e-10, atol=0)
 
 
 def test_probability_alive_is_one_without_repeat_purchases_and_falls_with_silence():
