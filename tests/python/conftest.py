@@ -17,7 +17,8 @@ from engagement_warehouse.settings import PROJECT_ROOT, dbt_command  # noqa: E40
 from orchestration.definitions import defs  # noqa: E402
 from orchestration.partitions import whole_landing_tags  # noqa: E402
 
-# Plain dbt builds everything up to the Python statistics; the marts after them need Dagster.
+# Plain dbt builds everything up to the Python statistics; the marts after them need the statistics (Dagster, or
+# `make statistics` between two dbt builds: run_statistics).
 BUILD_UP_TO_STATISTICS = ("build", "--exclude", "source:statistics+")
 
 
@@ -37,6 +38,12 @@ def run_preflight(env: dict[str, str]) -> subprocess.CompletedProcess:
     """`make preflight` (python -m engagement_warehouse.landing): the landing views a plain dbt build reads."""
     return subprocess.run([sys.executable, "-m", "engagement_warehouse.landing"], env=env, capture_output=True, text=True,
                           cwd=PROJECT_ROOT)
+
+
+def run_statistics(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`make statistics`: the Python statistics for a warehouse plain dbt built (on Spark too, with EW_ENGINE=spark)."""
+    return subprocess.run([sys.executable, "-m", "engagement_warehouse.commands.statistics"], env=env, capture_output=True,
+                          text=True, cwd=PROJECT_ROOT)
 
 
 def run_dbt(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:

@@ -1,11 +1,13 @@
-"""The same dbt project on Apache Spark (EW_ENGINE=spark, docs/spark.md): every model up to the Python statistics
-(staging, intermediate, marts) built by dbt-spark equals DuckDB's on the same landing folder, row for row."""
+"""The same dbt project on Apache Spark (EW_ENGINE=spark, docs/spark.md): every model, with the Python statistics
+between the two dbt builds (`make statistics`), built by dbt-spark equals DuckDB's on the same landing folder, row
+for row."""
 
+import shutil
 import subprocess
 from pathlib import Path
 
 import duckdb
-from conftest import BUILD_UP_TO_STATISTICS, run_preflight
+from conftest import BUILD_UP_TO_STATISTICS, run_preflight, run_statistics
 
 from engagement_warehouse.settings import dbt_command
 
@@ -13,15 +15,18 @@ from engagement_warehouse.settings import dbt_command
 # files, every injected fault found, uniqueness, relationships, accepted values...); unit tests check the SQL logic
 # on fixed rows, which the DuckDB suite does.
 SPARK_BUILD = (*BUILD_UP_TO_STATISTICS, "--exclude-resource-type", "unit_test", "--indirect-selection", "buildable")
-SCHEMAS = ("staging", "intermediate", "marts")
-# Ratios and divisions: Spark computes `x * 1.0 / y` in decimal, DuckDB in double, and rounds decimal quotients
+AFTER_STATISTICS = ("build", "--select", "source:statistics+", "--exclude-resource-type", "unit_test")
+SCHEMAS = ("staging", "intermediate", "marts", "statistics")
+# Spark computes a decimal division (an amount over a count) in decimal, DuckDB in double, and rounds decimal quotients
 # its own way (an MRR of 24.166567 against 24.166566), so numbers are compared to 5 decimal places.
 DECIMAL_PLACES = 5
 
 
 def spark_table_rows(spark_dir: Path, schema: str, table: str) -> str:
-    """SQL reading a table Spark wrote (parquet files under its warehouse folder)."""
-    return f"read_parquet('{spark_dir}/warehouse/{schema}.db/{table}/*.parquet')"
+    """SQL reading a table of Spark's (parquet files under its warehouse folder; the statistics are the parquet
+    folders `make statistics` wrote and registered)."""
+    folder = spark_dir / "statistics" / table if schema == "statistics" else spark_dir / "warehouse" / f"{schema}.db" / table
+    return f"read_parquet('{folder}/*.parquet')"
 
 
 def comparable(column: str, data_type: str) -> str:
@@ -29,28 +34,43 @@ def comparable(column: str, data_type: str) -> str:
     return f'round(cast("{column}" as double), {DECIMAL_PLACES})' if numeric else f'cast("{column}" as varchar)'
 
 
-def test_spark_builds_every_model_up_to_the_statistics_as_duckdb_does(built_warehouse, tmp_path):
+def build(env: dict[str, str], target: Path, *args: str) -> str:
+    built = subprocess.run(dbt_command(*args, target_path=target), env=env, capture_output=True, text=True)
+    assert built.returncode == 0, built.stdout[-5000:]
+    return built.stdout
+
+
+def test_spark_builds_every_model_as_duckdb_does(built_warehouse, tmp_path):
     env, _ = built_warehouse
+    # DuckDB: the statistics and the marts after them, on a copy of the fixture's warehouse (other tests read it as built).
+    duckdb_env = {**env, "EW_WAREHOUSE_PATH": str(tmp_path / "duckdb" / "engagement.duckdb")}
+    Path(duckdb_env["EW_WAREHOUSE_PATH"]).parent.mkdir()
+    shutil.copyfile(env["EW_WAREHOUSE_PATH"], duckdb_env["EW_WAREHOUSE_PATH"])
+    statistics = run_statistics(duckdb_env)
+    assert statistics.returncode == 0, statistics.stderr[-3000:]
+    build(duckdb_env, tmp_path / "target", *AFTER_STATISTICS)
+
     spark_dir = tmp_path / "spark"
     spark_env = {**env, "EW_ENGINE": "spark", "EW_SPARK_DIR": str(spark_dir)}
     preflight = run_preflight(spark_env)  # checks the landing folder again and writes its tables as parquet for Spark
     assert preflight.returncode == 0, preflight.stderr
-    build = subprocess.run(dbt_command(*SPARK_BUILD, target_path=tmp_path / "target"), env=spark_env,
-                           capture_output=True, text=True)
-    assert build.returncode == 0, build.stdout[-5000:]
-    assert "matches_injected_faults" in build.stdout  # the generator's faults are checked on Spark too
+    assert "matches_injected_faults" in build(spark_env, tmp_path / "target", *SPARK_BUILD)  # the faults are checked on Spark too
+    statistics = run_statistics(spark_env)
+    assert statistics.returncode == 0, statistics.stderr[-3000:] + statistics.stdout[-3000:]
+    assert "customer_predicted_value" in build(spark_env, tmp_path / "target", *AFTER_STATISTICS)
 
-    with duckdb.connect(env["EW_WAREHOUSE_PATH"], read_only=True) as con:
+    with duckdb.connect(duckdb_env["EW_WAREHOUSE_PATH"], read_only=True) as con:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables where table_schema in ('staging', 'intermediate', "
-            "'marts') and table_type = 'BASE TABLE' order by all").fetchall()
-        assert {schema for schema, _ in tables} == set(SCHEMAS) and len(tables) > 30, tables
+            "'marts', 'statistics') and table_type = 'BASE TABLE' order by all").fetchall()
+        assert {schema for schema, _ in tables} == set(SCHEMAS) and len(tables) > 60, tables
+        assert ("marts", "dim_customers") in tables and ("statistics", "customer_clv_predictions") in tables
         for schema, table in tables:
             spark_rows = spark_table_rows(spark_dir, schema, table)
             duckdb_columns = con.execute(f"describe {schema}.{table}").fetchall()
             spark_columns = con.execute(f"describe select * from {spark_rows}").fetchall()
             # The same columns (Spark puts the columns an erasure nulls last: `* except`, then the columns); in
-            # staging also the same types (later, sums are HUGEINT on DuckDB and ratios decimal on Spark).
+            # staging also the same types (later, sums are HUGEINT on DuckDB and amount ratios decimal on Spark).
             assert sorted(c[0] for c in spark_columns) == sorted(c[0] for c in duckdb_columns), f"{schema}.{table}"
             if schema == "staging":
                 assert sorted((c[0], c[1]) for c in spark_columns) == sorted((c[0], c[1]) for c in duckdb_columns), table

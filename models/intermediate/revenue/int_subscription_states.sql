@@ -64,7 +64,7 @@ select
     cast(
         case
             when classified.status <> 'active' then 0
-            when classified.billing_interval = 'year' then classified.amount / 12.0
+            when classified.billing_interval = 'year' then {{ ratio('classified.amount', '12') }}
             else classified.amount
         end * rates.reporting_per_unit
         as {{ dbt.type_numeric() }}

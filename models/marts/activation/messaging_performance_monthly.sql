@@ -41,12 +41,12 @@ select
     count(messages.converted_at) as converted,
     count(messages.unsubscribed_at) as unsubscribed,
     count(case when messages.is_bounced then 1 end) as bounced,
-    count(messages.delivered_at) * 1.0 / count(*) as delivery_rate,
-    count(case when messages.is_bounced then 1 end) * 1.0 / count(*) as bounce_rate,
-    count(messages.opened_at) * 1.0 / nullif(count(messages.delivered_at), 0) as open_rate,
-    count(messages.clicked_at) * 1.0 / nullif(count(messages.delivered_at), 0) as click_rate,
-    count(messages.converted_at) * 1.0 / nullif(count(messages.delivered_at), 0) as conversion_rate,
-    count(messages.unsubscribed_at) * 1.0 / nullif(count(messages.delivered_at), 0) as unsubscribe_rate,
+    {{ ratio('count(messages.delivered_at)', 'count(*)') }} as delivery_rate,
+    {{ ratio('count(case when messages.is_bounced then 1 end)', 'count(*)') }} as bounce_rate,
+    {{ ratio('count(messages.opened_at)', 'nullif(count(messages.delivered_at), 0)') }} as open_rate,
+    {{ ratio('count(messages.clicked_at)', 'nullif(count(messages.delivered_at), 0)') }} as click_rate,
+    {{ ratio('count(messages.converted_at)', 'nullif(count(messages.delivered_at), 0)') }} as conversion_rate,
+    {{ ratio('count(messages.unsubscribed_at)', 'nullif(count(messages.delivered_at), 0)') }} as unsubscribe_rate,
     coalesce(sum(attributed_orders.attributed_orders), 0) as attributed_orders,
     coalesce(sum(attributed_orders.attributed_revenue), 0) as attributed_revenue
 from messages

@@ -22,6 +22,6 @@ select
     case when channels_reached >= 2 then 'two_or_more_channels' else 'one_channel' end as reach_group,
     count(*) as customers_reached,
     count(case when converted then 1 end) as customers_converted,
-    count(case when converted then 1 end) * 1.0 / count(*) as customer_conversion_rate
+    {{ ratio('count(case when converted then 1 end)', 'count(*)') }} as customer_conversion_rate
 from customer_months
 group by 1, 2

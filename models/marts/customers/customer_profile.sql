@@ -55,7 +55,7 @@ activity as (
         sum(case
             when person_days.activity_date >= cast({{ dbt.dateadd('day', -90, 'clock.as_of_at') }} as date)
                 then person_days.engagement_points
-                    * exp(-{{ dbt.datediff('person_days.activity_date', 'cast(clock.as_of_at as date)', 'day') }} / 30.0)
+                    * exp(-{{ ratio(dbt.datediff('person_days.activity_date', 'cast(clock.as_of_at as date)', 'day'), '30') }})
             else 0
         end) as engagement_score
     from person_days

@@ -140,14 +140,14 @@ combined as (
 
 select
     *,
-    dau * 1.0 / nullif(mau, 0) as stickiness,
-    engaged_sessions * 1.0 / nullif(sessions, 0) as engagement_rate,
-    1 - engaged_sessions * 1.0 / nullif(sessions, 0) as bounce_rate,
-    engaged_seconds * 1.0 / nullif(dau, 0) as engaged_seconds_per_active_person,
-    interactions * 1.0 / nullif(sessions, 0) as interactions_per_session,
-    converting_sessions * 1.0 / nullif(sessions, 0) as conversion_rate,
+    {{ ratio('dau', 'nullif(mau, 0)') }} as stickiness,
+    {{ ratio('engaged_sessions', 'nullif(sessions, 0)') }} as engagement_rate,
+    1 - {{ ratio('engaged_sessions', 'nullif(sessions, 0)') }} as bounce_rate,
+    {{ ratio('engaged_seconds', 'nullif(dau, 0)') }} as engaged_seconds_per_active_person,
+    {{ ratio('interactions', 'nullif(sessions, 0)') }} as interactions_per_session,
+    {{ ratio('converting_sessions', 'nullif(sessions, 0)') }} as conversion_rate,
     -- Frequency: mean distinct active days in the trailing 30 days per monthly active person.
-    sum(dau) over (order by activity_date rows between 29 preceding and current row) * 1.0 / nullif(mau, 0) as active_days_per_monthly_active_person,
-    sum(sessions) over (order by activity_date rows between 6 preceding and current row) * 1.0 / nullif(wau, 0) as sessions_per_weekly_active_person,
-    (likes + shares + comments + follows) * 1.0 / nullif(content_views, 0) as social_actions_per_content_view
+    {{ ratio('sum(dau) over (order by activity_date rows between 29 preceding and current row)', 'nullif(mau, 0)') }} as active_days_per_monthly_active_person,
+    {{ ratio('sum(sessions) over (order by activity_date rows between 6 preceding and current row)', 'nullif(wau, 0)') }} as sessions_per_weekly_active_person,
+    {{ ratio('likes + shares + comments + follows', 'nullif(content_views, 0)') }} as social_actions_per_content_view
 from combined

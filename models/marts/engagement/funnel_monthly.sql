@@ -62,13 +62,13 @@ select
     count(signed_up_at) as signups,
     count(trial_started_at) as trials,
     count(first_paid_at) as paying_customers,
-    count(signed_up_at) * 1.0 / count(*) as visitor_to_signup_rate,
-    count(trial_started_at) * 1.0 / nullif(count(signed_up_at), 0) as signup_to_trial_rate,
-    count(case when trial_started_at is not null and first_paid_at is not null then 1 end) * 1.0
-        / nullif(count(trial_started_at), 0) as trial_to_paid_rate,
-    count(first_paid_at) * 1.0 / nullif(count(signed_up_at), 0) as signup_to_paid_rate,
-    {{ median(dbt.datediff('first_visit_at', 'signed_up_at', 'second') ~ ' / 3600.0') }} as median_hours_visit_to_signup,
-    {{ median(dbt.datediff('signed_up_at', 'trial_started_at', 'second') ~ ' / 3600.0') }} as median_hours_signup_to_trial,
-    {{ median(dbt.datediff('trial_started_at', 'first_paid_at', 'second') ~ ' / 3600.0') }} as median_hours_trial_to_paid
+    {{ ratio('count(signed_up_at)', 'count(*)') }} as visitor_to_signup_rate,
+    {{ ratio('count(trial_started_at)', 'nullif(count(signed_up_at), 0)') }} as signup_to_trial_rate,
+    {{ ratio('count(case when trial_started_at is not null and first_paid_at is not null then 1 end)',
+             'nullif(count(trial_started_at), 0)') }} as trial_to_paid_rate,
+    {{ ratio('count(first_paid_at)', 'nullif(count(signed_up_at), 0)') }} as signup_to_paid_rate,
+    {{ median(ratio(dbt.datediff('first_visit_at', 'signed_up_at', 'second'), '3600')) }} as median_hours_visit_to_signup,
+    {{ median(ratio(dbt.datediff('signed_up_at', 'trial_started_at', 'second'), '3600')) }} as median_hours_signup_to_trial,
+    {{ median(ratio(dbt.datediff('trial_started_at', 'first_paid_at', 'second'), '3600')) }} as median_hours_trial_to_paid
 from journeys
 group by month_start, channel_group

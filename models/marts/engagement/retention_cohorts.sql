@@ -97,8 +97,8 @@ select
     cohort_periods.cohort_size,
     coalesce(active_on.active_on_period, 0) as active_on_period,
     coalesce(active_on_or_after.active_on_or_after_period, 0) as active_on_or_after_period,
-    coalesce(active_on.active_on_period, 0) * 1.0 / cohort_periods.cohort_size as retention_on_period,
-    coalesce(active_on_or_after.active_on_or_after_period, 0) * 1.0 / cohort_periods.cohort_size as retention_on_or_after_period
+    {{ ratio('coalesce(active_on.active_on_period, 0)', 'cohort_periods.cohort_size') }} as retention_on_period,
+    {{ ratio('coalesce(active_on_or_after.active_on_or_after_period, 0)', 'cohort_periods.cohort_size') }} as retention_on_or_after_period
 from cohort_periods
 left join active_on
     on cohort_periods.granularity = active_on.granularity

@@ -52,7 +52,7 @@ select
     monthly.reactivated_customers,
     monthly.churned_customers,
     coalesce(billed.billed_revenue, 0) as billed_revenue,
-    monthly.churned_customers * 1.0 / nullif(monthly.paying_customers_start, 0) as customer_churn_rate,
+    {{ ratio('monthly.churned_customers', 'nullif(monthly.paying_customers_start, 0)') }} as customer_churn_rate,
     -(monthly.contraction_mrr + monthly.churned_mrr) / nullif(monthly.start_mrr, 0) as revenue_churn_rate,
     (monthly.start_mrr + monthly.contraction_mrr + monthly.churned_mrr) / nullif(monthly.start_mrr, 0) as gross_revenue_retention,
     (monthly.start_mrr + monthly.expansion_mrr + monthly.reactivation_mrr + monthly.contraction_mrr + monthly.churned_mrr)

@@ -11,6 +11,6 @@ select
     billing_interval,
     count(*) as renewal_decisions,
     count(case when is_churn then 1 end) as churned,
-    count(case when is_churn then 1 end) * 1.0 / count(*) as churn_rate
+    {{ ratio('count(case when is_churn then 1 end)', 'count(*)') }} as churn_rate
 from decisions
 group by 1, 2, 3

@@ -28,8 +28,8 @@ select
     count(case when outcomes.expired then 1 end) as trials_expired,
     count(case when not outcomes.converted and not outcomes.expired then 1 end) as trials_open,
     -- Of the trials already decided; open trials would bias the rate of recent months down.
-    count(case when outcomes.converted then 1 end) * 1.0
-        / nullif(count(case when outcomes.converted or outcomes.expired then 1 end), 0) as trial_conversion_rate
+    {{ ratio('count(case when outcomes.converted then 1 end)',
+             'nullif(count(case when outcomes.converted or outcomes.expired then 1 end), 0)') }} as trial_conversion_rate
 from trials
 inner join outcomes
     on trials.subscription_id = outcomes.subscription_id
