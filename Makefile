@@ -100,7 +100,7 @@ SCALE ?= S
 bench-generator: $(BIN)/.installed  ## time and peak memory of the generator at SCALE=S or L (prints both)
 	$(BIN)/python -m engagement_warehouse.generator $(GENERATOR_$(SCALE)) --out data/bench/generator-$(SCALE) --force
 
-bench: $(BIN)/.installed  ## full build + daily incremental + floor at SCALE=S|M|L; appends to docs/benchmarks.md
+bench: $(BIN)/.installed $(if $(filter spark,$(EW_ENGINE)),$(VENV)/.spark-installed)  ## full build + daily incremental + floor at SCALE=S|M|L (EW_ENGINE=spark: on Spark); appends to docs/benchmarks.md
 	$(BIN)/python -m engagement_warehouse.benchmarks.pipeline --scale $(SCALE)
 
 bench-plot: $(BIN)/.installed  ## docs/benchmarks_scaling.png from every saved bench result

@@ -11,6 +11,11 @@
    into a table, ranking copies by event id, 30-minute sessionization), written as plainly and
    narrowly as possible, so the build's ratio to it is comparable across machines.
 
+With EW_ENGINE=spark (docs/spark.md) a stage is the plain-dbt sequence Spark builds with so far, timed step by step
+(preflight, dbt build up to the statistics, `make statistics`, dbt build of what reads them; no Dagster, publish or
+micro-batch yet): the full build, then the last day landed whole and built again (every Spark build is a full build
+until its incremental strategies are written). The floor stays DuckDB's.
+
 Each pipeline stage runs in a child process; peak memory is the largest sum of the resident set
 sizes of that process and its children (dbt), sampled every 0.2 s from /proc (Linux). The bench
 landing has no generator fault manifest, as a production landing has not: the full build sees 364
@@ -33,7 +38,7 @@ from pathlib import Path
 
 import duckdb
 
-from engagement_warehouse.settings import LANDING_TABLES, PROJECT_ROOT, WarehouseSettings
+from engagement_warehouse.settings import LANDING_TABLES, PROJECT_ROOT, WarehouseSettings, dbt_command
 
 
 @dataclass(frozen=True)
@@ -178,14 +183,45 @@ def materialise(stage: str, last_day: str, result_file: Path) -> None:
     for run_results in (PROJECT_ROOT / "target").glob(f"*-{result.run_id[:7]}-*/run_results.json"):
         for node in json.loads(run_results.read_text())["results"]:
             models.append((node["unique_id"], node["execution_time"]))
-    result_file.write_text(json.dumps({
-        "steps": steps,
+    result_file.write_text(json.dumps({"steps": steps, **node_timings(models)}))
+
+
+def plain_dbt_steps(target_root: Path) -> dict[str, list[str]]:
+    """The commands of a plain-dbt build (docs/spark.md, README "Plain dbt"), each dbt step with a target folder of its own."""
+    dbt_args = ("--exclude-resource-type", "unit_test", "--vars", json.dumps({"verify_injected_faults": False}))
+    return {
+        "preflight": [sys.executable, "-m", "engagement_warehouse.landing"],
+        "dbt build up to the statistics": dbt_command("build", "--exclude", "source:statistics+", "--indirect-selection", "buildable",
+                                                      *dbt_args, target_path=target_root / "up-to-statistics"),
+        "make statistics": [sys.executable, "-m", "engagement_warehouse.commands.statistics"],
+        "dbt build source:statistics+": dbt_command("build", "--select", "source:statistics+", *dbt_args,
+                                                    target_path=target_root / "after-statistics"),
+    }
+
+
+def build_with_plain_dbt(stage: str, result_file: Path) -> None:
+    """Child process: one stage as plain dbt (the Spark bench), then its step and dbt model timings."""
+    target_root = result_file.parent / f"target-{stage}"
+    steps = {}
+    for name, command in plain_dbt_steps(target_root).items():
+        started = time.perf_counter()
+        if subprocess.run(command, cwd=PROJECT_ROOT).returncode != 0:
+            raise SystemExit(f"error: step {name!r} of the {stage} stage failed; see the log above.")
+        steps[name] = round(time.perf_counter() - started, 1)
+    models = [(node["unique_id"], node["execution_time"]) for run_results in target_root.glob("*/run_results.json")
+              for node in json.loads(run_results.read_text())["results"]]
+    result_file.write_text(json.dumps({"steps": steps, **node_timings(models)}))
+
+
+def node_timings(models: list[tuple[str, float]]) -> dict:
+    """dbt model and test seconds, and the ten slowest of each, from (unique_id, execution_time) pairs."""
+    return {
         "dbt_model_seconds": round(sum(t for node, t in models if node.startswith("model.")), 1),
         "dbt_test_seconds": round(sum(t for node, t in models if node.startswith("test.")), 1),
         **{f"slowest_{kind}s": [[node.split(".")[2], round(t, 2)] for node, t in
                                 sorted((m for m in models if m[0].startswith(f"{kind}.")), key=lambda m: -m[1])[:10]]
            for kind in ("model", "test")},
-    }))
+    }
 
 
 # What any build must do at least, written the fastest way we know in plain DuckDB.
@@ -249,11 +285,13 @@ def machine() -> str:
 def record(result: dict) -> None:
     """Append the result's row to docs/benchmarks.md (above the marker line)."""
     full, daily = result["full"], result["daily"]
-    row = (f"| {result['scale']} | {result['raw_events']:,} | {full['wall_seconds']:.0f} s | {full['peak_rss_mib']:,} MiB | "
+    on_spark = result.get("engine") == "spark"
+    row = (f"| {result['scale']}{' (Spark)' if on_spark else ''} | {result['raw_events']:,} | {full['wall_seconds']:.0f} s | "
+           f"{full['peak_rss_mib']:,} MiB | "
            f"{daily['wall_seconds']:.0f} s ({daily['wall_seconds'] / full['wall_seconds']:.1%}) | "
            f"{daily['peak_rss_mib']:,} MiB | {result['floor_seconds']:.0f} s ({result['floor_ratio']:.1f}×) | "
-           f"{result['published_mib']:,} MiB | {result['machine']} | {result['date']}, {result['commit']} | "
-           f"{result['trigger']['wall_seconds']:.0f} s |")
+           f"{'-' if on_spark else format(result['published_mib'], ',') + ' MiB'} | {result['machine']} | "
+           f"{result['date']}, {result['commit']} | {'-' if on_spark else format(result['trigger']['wall_seconds'], '.0f') + ' s'} |")
     text = DOC.read_text()
     if DOC_MARKER not in text:
         raise SystemExit(f"error: {DOC} lost the line {DOC_MARKER!r}; put it back below the bench table.")
@@ -305,39 +343,51 @@ def bench(scale_name: str, seed: int) -> dict:
         env.pop(name, None)
     settings = WarehouseSettings.from_env(env)
 
+    on_spark = settings.engine == "spark"
     land(generated, landing, days[:-1])
-    print(f"full build: {len(days) - 1} days landed, fresh warehouse", flush=True)
+    print(f"full build: {len(days) - 1} days landed, fresh warehouse" + (" (Spark, plain dbt)" if on_spark else ""), flush=True)
     full = run_stage("full", env, run_dir / "full.json")
     land(generated, landing, days[-1:])
-    last_hour = land_last_hour_apart(generated, landing, days[-1])
-    print(f"daily incremental: day {days[-1]} landed but its last hour of events, one partition", flush=True)
-    daily = run_stage("daily", env | {"EW_BENCH_LAST_DAY": days[-1]}, run_dir / "daily.json")
-    print(f"event trigger: the last hour of {days[-1]} lands as a new load file; micro-batch to the audience exports",
-          flush=True)
-    land_last_hour(generated, days[-1], last_hour)
-    trigger = run_stage("trigger", env | {"EW_BENCH_LAST_DAY": days[-1]}, run_dir / "trigger.json")
+    if on_spark:
+        print(f"daily: day {days[-1]} landed, built again (tables on Spark: a full build)", flush=True)
+        daily, trigger = run_stage("daily", env, run_dir / "daily.json"), None
+    else:
+        last_hour = land_last_hour_apart(generated, landing, days[-1])
+        print(f"daily incremental: day {days[-1]} landed but its last hour of events, one partition", flush=True)
+        daily = run_stage("daily", env | {"EW_BENCH_LAST_DAY": days[-1]}, run_dir / "daily.json")
+        print(f"event trigger: the last hour of {days[-1]} lands as a new load file; micro-batch to the audience exports",
+              flush=True)
+        land_last_hour(generated, days[-1], last_hour)
+        trigger = run_stage("trigger", env | {"EW_BENCH_LAST_DAY": days[-1]}, run_dir / "trigger.json")
     print("floor: raw DuckDB queries on the same events", flush=True)
     floor_timings = floor(settings, landing, run_dir / "floor.duckdb")
     with duckdb.connect() as con:
         raw_events = con.execute(f"select count(*) from read_parquet('{landing}/events/*.parquet')").fetchone()[0]
     floor_seconds = sum(floor_timings.values())
     return {
-        "scale": scale_name, "seed": seed, "raw_events": raw_events, "days": len(days),
+        "scale": scale_name, "engine": settings.engine, "seed": seed, "raw_events": raw_events, "days": len(days),
         "customers": SCALES[scale_name].customers, "full": full, "daily": daily, "trigger": trigger,
         "floor": floor_timings, "floor_seconds": round(floor_seconds, 1),
         "floor_ratio": round(full["wall_seconds"] / floor_seconds, 2),
-        "warehouse_mib": round(settings.warehouse_path.stat().st_size / 2**20),
-        "published_mib": round(settings.published_path.stat().st_size / 2**20),
+        "warehouse_mib": round(_folder_size(settings.spark_dir / "warehouse" if on_spark else settings.warehouse_path) / 2**20),
+        "published_mib": None if on_spark else round(settings.published_path.stat().st_size / 2**20),
         "machine": machine(), "python": platform.python_version(), "duckdb": duckdb.__version__,
         "commit": commit(), "date": datetime.now(UTC).date().isoformat(),
     }
 
 
+def _folder_size(path: Path) -> int:
+    return path.stat().st_size if path.is_file() else sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
 def report(result: dict) -> str:
     full, daily = result["full"], result["daily"]
-    lines = [f"scale {result['scale']}: {result['raw_events']:,} raw events, {result['customers']:,} customers, "
+    lines = [f"scale {result['scale']} on {result.get('engine', 'duckdb')}: {result['raw_events']:,} raw events, "
+             f"{result['customers']:,} customers, "
              f"{result['days']} days ({result['machine']}, commit {result['commit']})"]
     for name, stage in (("full build", full), ("daily incremental", daily), ("event trigger (file -> export)", result["trigger"])):
+        if stage is None:
+            continue
         lines.append(f"{name}: {stage['wall_seconds']:.1f} s wall, peak RSS {stage['peak_rss_mib']:,} MiB, "
                      f"dbt model time {stage['dbt_model_seconds']:.1f} s, dbt test time {stage['dbt_test_seconds']:.1f} s")
         lines += [f"  step {step:<40}{seconds:>8.1f} s" for step, seconds in stage["steps"].items()]
@@ -346,7 +396,8 @@ def report(result: dict) -> str:
     lines.append(f"daily / full: {daily['wall_seconds'] / full['wall_seconds']:.1%}")
     lines.append("floor: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result["floor"].items())
                  + f"; full build / floor = {result['floor_ratio']:.1f}")
-    lines.append(f"warehouse file {result['warehouse_mib']:,} MiB, published copy {result['published_mib']:,} MiB")
+    lines.append(f"warehouse {result['warehouse_mib']:,} MiB, published copy "
+                 + (f"{result['published_mib']:,} MiB" if result["published_mib"] is not None else "none (Spark)"))
     return "\n".join(lines)
 
 
@@ -360,7 +411,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stage-result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.stage:
-        materialise(args.stage, os.environ.get("EW_BENCH_LAST_DAY", ""), args.stage_result)
+        if WarehouseSettings.from_env().engine == "spark":
+            build_with_plain_dbt(args.stage, args.stage_result)
+        else:
+            materialise(args.stage, os.environ.get("EW_BENCH_LAST_DAY", ""), args.stage_result)
         return 0
     if args.plot:
         plot()
