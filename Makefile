@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # A DuckDB 1.4 client beside the venv, to prove BI tools on 1.4 can open the published file.
 DUCKDB_1_4 := $(VENV)/duckdb-1.4
 
-.PHONY: demo build preflight statistics erase-at-source test lint lock data dagster docs dashboard dashboard-screenshots bench bench-plot bench-generator bench-feedback bench-statistics backtest screenshot chromium clean
+.PHONY: demo build preflight statistics publish erase-at-source test lint lock data dagster docs dashboard dashboard-screenshots bench bench-plot bench-generator bench-feedback bench-statistics backtest screenshot chromium clean
 
 # The exact versions come from requirements.lock (`make lock` writes it from pyproject.toml), installed with uv
 # (from PyPI, several times faster than pip); pip installs the same lock where uv cannot be had. Bytecode is compiled
@@ -51,6 +51,9 @@ preflight: $(BIN)/.installed  ## check EW_LANDING_DIR against the contract and m
 
 statistics: $(BIN)/.installed  ## the Python statistics for a plain dbt build (before dbt build --select source:statistics+; Spark too)
 	$(BIN)/python -m engagement_warehouse.commands.statistics
+
+publish: $(BIN)/.installed  ## the copy BI tools read, from a plain dbt build (Spark too): consumer schemas only, at EW_PUBLISHED_PATH
+	$(BIN)/python -m engagement_warehouse.commands.publish
 
 erase-at-source: $(BIN)/.installed  ## rewrite the landing files without the rows of customers who asked to be erased (reports files and rows)
 	$(BIN)/python -m engagement_warehouse.landing.erase

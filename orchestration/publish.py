@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
+from engagement_warehouse.settings import WarehouseSettings
 from orchestration.dbt_assets import MART_FRESHNESS, engagement_dbt_marts, event_dbt_models, statistics_dbt_marts, warehouse_dbt_models
 from orchestration.feedback_assets import feedback_assets
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_project
@@ -254,6 +255,15 @@ def publish_copy(build_path: Path, published_path: Path, descriptions: Descripti
             "purge_pending_since": state["purge_pending_since"]}
 
 
+def publish_with_settings(settings: WarehouseSettings, build_path: Path) -> dict[str, int | str | None]:
+    """publish_copy of `build_path` to the settings' published path, with their DuckDB limits and purge delay and the
+    dbt manifest's descriptions (the asset's, and `make publish`'s for a plain dbt build)."""
+    return publish_copy(build_path, settings.published_path, manifest_descriptions(dbt_project().manifest_path),
+                        duckdb_config={"memory_limit": settings.memory_limit, "threads": settings.threads,
+                                       "temp_directory": str(settings.duckdb_temp_dir)},
+                        erasure_purge_days=settings.erasure_purge_days)
+
+
 @asset(pool=WAREHOUSE_POOL,
        deps=[warehouse_dbt_models, event_dbt_models, engagement_dbt_marts, *statistics_assets, *feedback_assets, statistics_dbt_marts],
        group_name="serving",
@@ -261,10 +271,7 @@ def publish_copy(build_path: Path, published_path: Path, descriptions: Descripti
        freshness_policy=MART_FRESHNESS)
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     settings = warehouse.settings()
-    published = publish_copy(settings.warehouse_path, settings.published_path, manifest_descriptions(dbt_project().manifest_path),
-                             duckdb_config={"memory_limit": settings.memory_limit, "threads": settings.threads,
-                                            "temp_directory": str(settings.duckdb_temp_dir)},
-                             erasure_purge_days=settings.erasure_purge_days)
+    published = publish_with_settings(settings, settings.warehouse_path)
     context.log.info(f"published {published['tables']} tables to {settings.published_path} ({published['size_bytes'] / 1e6:.1f} MB, "
                      f"{published['mode']} copy, {published['partitions_replaced']} partitions (day × person bucket) of day-partitioned "
                      f"marts replaced: {published['rows_replaced']} rows on {published['days_replaced']} mart-days, "

@@ -1,2 +1,3 @@
 """The command-line entry points around the Dagster code location: `make demo`, `make build` and its summary,
-and `make screenshot`. They drive `orchestration.definitions`; the code location imports nothing from here."""
+`make statistics` and `make screenshot`. They drive `orchestration.definitions`; the code location imports nothing
+from here."""

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from engagement_warehouse.settings import SettingsError, WarehouseSettings, dbt_command
+from engagement_warehouse.spark_tables import spark_table_views
 
 # What the statistics assets read on Spark: every table of these Spark databases.
 SPARK_INPUT_SCHEMAS = ("intermediate", "reference")
@@ -30,19 +31,6 @@ STATISTICS_SCHEMA = "statistics"
 
 def bridge_path(settings: WarehouseSettings) -> Path:
     return settings.spark_dir / "statistics_bridge.duckdb"  # not statistics.duckdb: the catalog would share the schema's name
-
-
-def make_spark_bridge(settings: WarehouseSettings) -> Path:
-    """The bridge file with one view per Spark table of SPARK_INPUT_SCHEMAS (its parquet folder); returns its path."""
-    path = bridge_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(path)) as con:
-        for schema in SPARK_INPUT_SCHEMAS:
-            con.execute(f"drop schema if exists {schema} cascade")
-            con.execute(f"create schema {schema}")
-            for folder in sorted((settings.spark_dir / "warehouse" / f"{schema}.db").glob("*/")):
-                con.execute(f"create view {schema}.{folder.name} as select * from read_parquet('{folder}/*.parquet')")
-    return path
 
 
 def write_spark_statistics(settings: WarehouseSettings, bridge: Path) -> list[str]:
@@ -84,7 +72,8 @@ def main() -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     on_spark = settings.engine == "spark"
-    warehouse = make_spark_bridge(settings) if on_spark else settings.warehouse_path
+    warehouse = (spark_table_views(settings.spark_dir, bridge_path(settings), SPARK_INPUT_SCHEMAS) if on_spark
+                 else settings.warehouse_path)
     if not warehouse.exists():
         print(f"error: no warehouse at {warehouse}; build it first: make preflight, then "
               "dbt build --exclude source:statistics+ (README, Plain dbt)", file=sys.stderr)

@@ -13,9 +13,28 @@ import pytest  # noqa: E402
 from dagster import materialize  # noqa: E402
 
 from engagement_warehouse.generator.cli import generate  # noqa: E402
+from engagement_warehouse.generator.landing import FIRST_NAMES, LAST_NAMES  # noqa: E402
 from engagement_warehouse.settings import PROJECT_ROOT, dbt_command  # noqa: E402
 from orchestration.definitions import defs  # noqa: E402
 from orchestration.partitions import whole_landing_tags  # noqa: E402
+
+# What personal data looks like in a value: what BI users read is scanned for it (test_privacy, test_spark).
+EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z]{2,}"
+IPV4 = r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b"
+FULL_NAMES = "|".join(f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES)
+
+
+def personal_values(con, text_columns) -> list[tuple[str, str, str, int]]:
+    """(schema, table, column, rows) of each text column of `text_columns` with values that look like an e-mail, an
+    IPv4 address or a generated customer's full name."""
+    leaks = []
+    for schema, table, column in text_columns:
+        hits = con.execute(f'select count(*) from {schema}.{table} where regexp_matches("{column}", ?) '
+                           f'or regexp_matches("{column}", ?) or regexp_matches("{column}", ?)',
+                           [EMAIL, IPV4, FULL_NAMES]).fetchone()[0]
+        if hits:
+            leaks.append((schema, table, column, hits))
+    return leaks
 
 # Plain dbt builds everything up to the Python statistics; the marts after them need the statistics (Dagster, or
 # `make statistics` between two dbt builds: run_statistics).

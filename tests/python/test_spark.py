@@ -4,12 +4,13 @@ for row."""
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
-from conftest import BUILD_UP_TO_STATISTICS, run_preflight, run_statistics
+from conftest import BUILD_UP_TO_STATISTICS, personal_values, run_preflight, run_statistics
 
-from engagement_warehouse.settings import dbt_command
+from engagement_warehouse.settings import PROJECT_ROOT, dbt_command
 
 # What the DuckDB fixture builds, with every dbt test that reads only built models (reconciliation with the raw
 # files, every injected fault found, uniqueness, relationships, accepted values...); unit tests check the SQL logic
@@ -58,6 +59,11 @@ def test_spark_builds_every_model_as_duckdb_does(built_warehouse, tmp_path):
     statistics = run_statistics(spark_env)
     assert statistics.returncode == 0, statistics.stderr[-3000:] + statistics.stdout[-3000:]
     assert "customer_predicted_value" in build(spark_env, tmp_path / "target", *AFTER_STATISTICS)
+    # `make publish`: what BI tools read, from Spark's tables
+    spark_env["EW_PUBLISHED_PATH"] = str(tmp_path / "published" / "engagement.duckdb")
+    published = subprocess.run([sys.executable, "-m", "engagement_warehouse.commands.publish"], env=spark_env,
+                               capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert published.returncode == 0, published.stderr[-3000:]
 
     with duckdb.connect(duckdb_env["EW_WAREHOUSE_PATH"], read_only=True) as con:
         tables = con.execute(
@@ -78,3 +84,16 @@ def test_spark_builds_every_model_as_duckdb_does(built_warehouse, tmp_path):
             for first, second in ((f"{schema}.{table}", spark_rows), (spark_rows, f"{schema}.{table}")):
                 only_in_first = con.execute(f"select {columns} from {first} except all select {columns} from {second} limit 3").fetchall()
                 assert only_in_first == [], f"{schema}.{table}: rows of {first} not in {second}: {only_in_first}"
+
+    # The published copy holds the consumer schemas of Spark's build, every table DuckDB's build has there, with their
+    # descriptions and without personal data (values scanned as in test_privacy).
+    consumer_tables = {table for table in tables if table[0] == "marts"}
+    with duckdb.connect(spark_env["EW_PUBLISHED_PATH"], read_only=True) as con:
+        published_tables = set(con.execute("select schema_name, table_name from duckdb_tables()").fetchall())
+        assert {schema for schema, _ in published_tables} == {"marts", "semantic", "reference"}
+        assert consumer_tables <= published_tables
+        assert con.execute("select count(*) from duckdb_tables() where schema_name = 'marts' and coalesce(comment, '') = ''"
+                           ).fetchone()[0] == 0
+        text_columns = con.execute("select schema_name, table_name, column_name from duckdb_columns() "
+                                   "where data_type = 'VARCHAR' order by all").fetchall()
+        assert personal_values(con, text_columns) == []

@@ -1,0 +1,23 @@
+"""Spark's tables read from DuckDB (EW_ENGINE=spark, docs/spark.md): views over their parquet folders.
+
+dbt-spark's session method keeps each table as a folder of parquet files under `$EW_SPARK_DIR/warehouse/<schema>.db/`.
+What runs on DuckDB around a Spark build — the Python statistics (`make statistics`) and the copy BI tools read
+(`make publish`) — opens a DuckDB file holding one view per such table, so it runs unchanged on Spark's rows.
+"""
+
+from pathlib import Path
+
+import duckdb
+
+
+def spark_table_views(spark_dir: Path, path: Path, schemas: tuple[str, ...]) -> Path:
+    """The DuckDB file `path` with, for each of `schemas`, a schema of one view per Spark table (made again: Spark
+    may have added, dropped or rewritten tables since); other schemas of the file are kept. Returns `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(path)) as con:
+        for schema in schemas:
+            con.execute(f"drop schema if exists {schema} cascade")
+            con.execute(f"create schema {schema}")
+            for folder in sorted((spark_dir / "warehouse" / f"{schema}.db").glob("*/")):
+                con.execute(f"create view {schema}.{folder.name} as select * from read_parquet('{folder}/*.parquet')")
+    return path
