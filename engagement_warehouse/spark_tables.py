@@ -9,6 +9,8 @@ from pathlib import Path
 
 import duckdb
 
+from engagement_warehouse.settings import WarehouseSettings
+
 
 def spark_table_views(spark_dir: Path, path: Path, schemas: tuple[str, ...]) -> Path:
     """The DuckDB file `path` with, for each of `schemas`, a schema of one view per Spark table (made again: Spark
@@ -21,3 +23,14 @@ def spark_table_views(spark_dir: Path, path: Path, schemas: tuple[str, ...]) -> 
             for folder in sorted((spark_dir / "warehouse" / f"{schema}.db").glob("*/")):
                 con.execute(f"create view {schema}.{folder.name} as select * from read_parquet('{folder}/*.parquet')")
     return path
+
+
+def duckdb_file_of_build(settings: WarehouseSettings, bridge_name: str, schemas: tuple[str, ...]) -> Path:
+    """The DuckDB file a command after a plain dbt build reads: the warehouse, or on Spark the file
+    $EW_SPARK_DIR/`bridge_name` of views over Spark's tables of `schemas`. FileNotFoundError when nothing was built."""
+    on_spark = settings.engine == "spark"
+    built = settings.spark_dir / "warehouse" if on_spark else settings.warehouse_path
+    if not built.exists():
+        raise FileNotFoundError(f"no warehouse at {built}; build it first: make preflight, then dbt build "
+                                "(README, Plain dbt; docs/spark.md on Spark)")
+    return spark_table_views(settings.spark_dir, settings.spark_dir / bridge_name, schemas) if on_spark else built

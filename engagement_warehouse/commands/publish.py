@@ -10,7 +10,7 @@ Spark's warehouse folder, which also holds staging.
 import sys
 
 from engagement_warehouse.settings import SettingsError, WarehouseSettings
-from engagement_warehouse.spark_tables import spark_table_views
+from engagement_warehouse.spark_tables import duckdb_file_of_build
 
 
 def main() -> int:
@@ -18,15 +18,9 @@ def main() -> int:
 
     try:
         settings = WarehouseSettings.from_env()
-    except SettingsError as error:
+        build = duckdb_file_of_build(settings, "publish_bridge.duckdb", CONSUMER_SCHEMAS)
+    except (SettingsError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
-    if settings.engine == "spark":
-        build = spark_table_views(settings.spark_dir, settings.spark_dir / "publish_bridge.duckdb", CONSUMER_SCHEMAS)
-    else:
-        build = settings.warehouse_path
-    if not build.exists():
-        print(f"error: no warehouse at {build}; build it first (README, Plain dbt)", file=sys.stderr)
         return 2
     published = publish_with_settings(settings, build)
     print(f"published {published['tables']} tables to {settings.published_path} ({published['size_bytes'] / 1e6:.1f} MB, "

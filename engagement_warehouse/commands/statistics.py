@@ -22,15 +22,12 @@ from pathlib import Path
 import duckdb
 
 from engagement_warehouse.settings import SettingsError, WarehouseSettings, dbt_command
-from engagement_warehouse.spark_tables import spark_table_views
+from engagement_warehouse.spark_tables import duckdb_file_of_build
 
 # What the statistics assets read on Spark: every table of these Spark databases.
 SPARK_INPUT_SCHEMAS = ("intermediate", "reference")
+SPARK_BRIDGE = "statistics_bridge.duckdb"  # not statistics.duckdb: the file's catalog would share the schema's name
 STATISTICS_SCHEMA = "statistics"
-
-
-def bridge_path(settings: WarehouseSettings) -> Path:
-    return settings.spark_dir / "statistics_bridge.duckdb"  # not statistics.duckdb: the catalog would share the schema's name
 
 
 def write_spark_statistics(settings: WarehouseSettings, bridge: Path) -> list[str]:
@@ -68,21 +65,15 @@ def materialise_statistics(warehouse_path: Path) -> list[str]:
 def main() -> int:
     try:
         settings = WarehouseSettings.from_env()
-    except SettingsError as error:
+        warehouse = duckdb_file_of_build(settings, SPARK_BRIDGE, SPARK_INPUT_SCHEMAS)
+    except (SettingsError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
-    on_spark = settings.engine == "spark"
-    warehouse = (spark_table_views(settings.spark_dir, bridge_path(settings), SPARK_INPUT_SCHEMAS) if on_spark
-                 else settings.warehouse_path)
-    if not warehouse.exists():
-        print(f"error: no warehouse at {warehouse}; build it first: make preflight, then "
-              "dbt build --exclude source:statistics+ (README, Plain dbt)", file=sys.stderr)
         return 2
     failed = materialise_statistics(warehouse)
     if failed:
         print("error: statistics failed (the log above says why): " + ", ".join(failed), file=sys.stderr)
         return 1
-    if on_spark:
+    if settings.engine == "spark":
         names = write_spark_statistics(settings, warehouse)
         registered = subprocess.run(dbt_command("run-operation", "register_statistics_tables"))
         if registered.returncode != 0:
