@@ -1,10 +1,13 @@
-"""Spark's tables read from DuckDB (EW_ENGINE=spark, docs/spark.md): views over their parquet folders.
+"""Tables between DuckDB and Spark (EW_ENGINE=spark, docs/spark.md), as parquet folders.
 
 dbt-spark's session method keeps each table as a folder of parquet files under `$EW_SPARK_DIR/warehouse/<schema>.db/`.
 What runs on DuckDB around a Spark build — the Python statistics (`make statistics`) and the copy BI tools read
-(`make publish`) — opens a DuckDB file holding one view per such table, so it runs unchanged on Spark's rows.
+(`make publish`) — opens a DuckDB file holding one view per such table, so it runs unchanged on Spark's rows. What
+DuckDB hands to Spark — the preflight's landing tables, the statistics — goes the other way: one parquet folder per
+table, `$EW_SPARK_DIR/<schema>/<table>/`, which a Spark run registers as that table (macro register_parquet_folders).
 """
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -34,3 +37,13 @@ def duckdb_file_of_build(settings: WarehouseSettings, bridge_name: str, schemas:
         raise FileNotFoundError(f"no warehouse at {built}; build it first: make preflight, then dbt build "
                                 "(README, Plain dbt; docs/spark.md on Spark)")
     return spark_table_views(settings.spark_dir, settings.spark_dir / bridge_name, schemas) if on_spark else built
+
+
+def write_parquet_folders(con: duckdb.DuckDBPyConnection, schema: str, names: list[str], spark_dir: Path) -> None:
+    """Each table or view `schema`.<name> of `con` as the folder `spark_dir`/<schema>/<name>/ (one parquet file; an
+    earlier folder is replaced), which Spark registers as the table <schema>.<name>."""
+    for name in names:
+        folder = spark_dir / schema / name
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        con.execute(f"copy (select * from {schema}.{name}) to '{folder / 'part-0.parquet'}' (format parquet)")

@@ -14,7 +14,6 @@ statistics table is written to $EW_SPARK_DIR/statistics/<table>/ as parquet and 
 session method's local warehouse (docs/spark.md).
 """
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from engagement_warehouse.settings import SettingsError, WarehouseSettings, dbt_command
-from engagement_warehouse.spark_tables import duckdb_file_of_build
+from engagement_warehouse.spark_tables import duckdb_file_of_build, write_parquet_folders
 
 # What the statistics assets read on Spark: every table of these Spark databases.
 SPARK_INPUT_SCHEMAS = ("intermediate", "reference")
@@ -35,11 +34,7 @@ def write_spark_statistics(settings: WarehouseSettings, bridge: Path) -> list[st
     with duckdb.connect(str(bridge), read_only=True) as con:
         names = [name for (name,) in con.execute(
             "select table_name from information_schema.tables where table_schema = ? order by 1", [STATISTICS_SCHEMA]).fetchall()]
-        for name in names:
-            folder = settings.spark_dir / STATISTICS_SCHEMA / name
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir(parents=True)
-            con.execute(f"copy {STATISTICS_SCHEMA}.{name} to '{folder / 'part-0.parquet'}' (format parquet)")
+        write_parquet_folders(con, STATISTICS_SCHEMA, names, settings.spark_dir)
     return names
 
 

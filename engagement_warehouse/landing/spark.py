@@ -7,12 +7,12 @@ written to `<EW_SPARK_DIR>/landing/<table>/` as parquet, and dbt registers the f
 `landing` when a Spark run starts (macro register_landing_tables). So both engines stage the same rows, decided once.
 """
 
-import shutil
 from pathlib import Path
 
 import duckdb
 
 from engagement_warehouse.landing.contract import LANDING_SCHEMA
+from engagement_warehouse.spark_tables import write_parquet_folders
 
 
 def write_spark_landing(con: duckdb.DuckDBPyConnection, spark_dir: Path) -> None:
@@ -20,8 +20,4 @@ def write_spark_landing(con: duckdb.DuckDBPyConnection, spark_dir: Path) -> None
     tables = [name for (name,) in con.execute(
         "select table_name from information_schema.tables where table_schema = ? and table_name not like 'csv\\_%' escape '\\' "
         "order by table_name", [LANDING_SCHEMA]).fetchall()]
-    for name in tables:
-        folder = spark_dir / "landing" / name
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
-        con.execute(f"copy (select * from {LANDING_SCHEMA}.{name}) to '{folder / 'part-0.parquet'}' (format parquet)")
+    write_parquet_folders(con, LANDING_SCHEMA, tables, spark_dir)
