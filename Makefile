@@ -40,19 +40,22 @@ $(VENV)/.spark-installed: $(BIN)/.installed requirements-spark.lock
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-spark.lock || $(BIN)/pip install --quiet -r requirements-spark.lock
 	touch $@
 
-demo: $(BIN)/.installed  ## fresh demo data -> dbt build through Dagster -> published warehouse
+# What a target that builds needs installed: with EW_ENGINE=spark, the Spark extra and Java too.
+ENGINE_INSTALLED := $(BIN)/.installed $(if $(filter spark,$(EW_ENGINE)),$(VENV)/.spark-installed)
+
+demo: $(ENGINE_INSTALLED)  ## fresh demo data -> dbt build through Dagster -> published warehouse
 	$(BIN)/python -m engagement_warehouse.commands.demo
 
-build: $(BIN)/.installed  ## your own files in EW_LANDING_DIR: preflight -> dbt build through Dagster -> published warehouse
+build: $(ENGINE_INSTALLED)  ## your own files in EW_LANDING_DIR: preflight -> dbt build through Dagster -> published warehouse
 	$(BIN)/python -m engagement_warehouse.commands.build
 
-preflight: $(BIN)/.installed  ## check EW_LANDING_DIR against the contract and make the views dbt reads (before a plain dbt build)
+preflight: $(ENGINE_INSTALLED)  ## check EW_LANDING_DIR against the contract and make the views dbt reads (before a plain dbt build)
 	$(BIN)/python -m engagement_warehouse.landing
 
-statistics: $(BIN)/.installed  ## the Python statistics for a plain dbt build (before dbt build --select source:statistics+; Spark too)
+statistics: $(ENGINE_INSTALLED)  ## the Python statistics for a plain dbt build (before dbt build --select source:statistics+; Spark too)
 	$(BIN)/python -m engagement_warehouse.commands.statistics
 
-publish: $(BIN)/.installed  ## the copy BI tools read, from a plain dbt build (Spark too): consumer schemas only, at EW_PUBLISHED_PATH
+publish: $(ENGINE_INSTALLED)  ## the copy BI tools read, from a plain dbt build (Spark too): consumer schemas only, at EW_PUBLISHED_PATH
 	$(BIN)/python -m engagement_warehouse.commands.publish
 
 erase-at-source: $(BIN)/.installed  ## rewrite the landing files without the rows of customers who asked to be erased (reports files and rows)
@@ -81,7 +84,7 @@ lint: $(BIN)/.installed  ## sqlfluff on the dbt models, tests and macros, ruff o
 data: $(BIN)/.installed  ## demo data only
 	$(BIN)/python -m engagement_warehouse.generator --force
 
-dagster: $(BIN)/.installed  ## Dagster UI on http://127.0.0.1:3000, on the instance make build and make demo record their runs in
+dagster: $(ENGINE_INSTALLED)  ## Dagster UI on http://127.0.0.1:3000, on the instance make build and make demo record their runs in
 	DAGSTER_HOME=$$($(BIN)/python -m orchestration.instance) && export DAGSTER_HOME && $(BIN)/dagster dev -m orchestration.definitions
 
 # The catalog (column types) comes from the warehouse `make demo` built; without one the docs still list every model.
@@ -103,7 +106,7 @@ SCALE ?= S
 bench-generator: $(BIN)/.installed  ## time and peak memory of the generator at SCALE=S or L (prints both)
 	$(BIN)/python -m engagement_warehouse.generator $(GENERATOR_$(SCALE)) --out data/bench/generator-$(SCALE) --force
 
-bench: $(BIN)/.installed $(if $(filter spark,$(EW_ENGINE)),$(VENV)/.spark-installed)  ## full build + daily incremental + floor at SCALE=S|M|L (EW_ENGINE=spark: on Spark); appends to docs/benchmarks.md
+bench: $(ENGINE_INSTALLED)  ## full build + daily incremental + floor at SCALE=S|M|L (EW_ENGINE=spark: on Spark); appends to docs/benchmarks.md
 	$(BIN)/python -m engagement_warehouse.benchmarks.pipeline --scale $(SCALE)
 
 bench-plot: $(BIN)/.installed  ## docs/benchmarks_scaling.png from every saved bench result

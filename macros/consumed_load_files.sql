@@ -24,23 +24,17 @@
 {#- Post-hook: this model has consumed what its upstream models have (every events file staging read, for the
     staging model itself). Written after a successful build only, so a failed run leaves the files new. -#}
 {% macro record_consumed_load_files() -%}
-    {{ return(adapter.dispatch('record_consumed_load_files', 'engagement_warehouse')()) }}
-{%- endmacro %}
-
-{#- Spark builds are full builds (incremental_or_table), so nothing is consumed across builds. -#}
-{% macro spark__record_consumed_load_files() -%}{%- endmacro %}
-
-{% macro default__record_consumed_load_files() -%}
     {%- set upstream = config.get('consumes_load_files_of') -%}
-    delete from {{ consumed_load_files() }} where model_name = '{{ this.identifier }}';
-    insert into {{ consumed_load_files() }} (model_name, load_id)
-    {%- if upstream %}
-    select distinct '{{ this.identifier }}', load_id from {{ consumed_load_files() }}
-    where {{ is_one_of('model_name', upstream) }}
-    {%- else %}
-    select '{{ this.identifier }}', load_id from {{ source('landing', 'load_files') }}
-    where table_name = 'events' and file_status = 'read'
-    {%- endif %}
+    {%- set consumed -%}
+        {%- if upstream -%}
+        select distinct '{{ this.identifier }}' as model_name, load_id from {{ consumed_load_files() }}
+        where {{ is_one_of('model_name', upstream) }}
+        {%- else -%}
+        select '{{ this.identifier }}' as model_name, load_id from {{ source('landing', 'load_files') }}
+        where table_name = 'events' and file_status = 'read'
+        {%- endif -%}
+    {%- endset -%}
+    {{ replace_rows(consumed_load_files(), "model_name = '" ~ this.identifier ~ "'", consumed) }}
 {%- endmacro %}
 
 {#- Pre-hook of base_app__events: an orphan that this run releases (its customer has arrived since) becomes an event
@@ -48,11 +42,13 @@
     reprocess it, with the released event, whatever its date. -#}
 {% macro withdraw_files_of_released_orphans() -%}
     {%- if is_incremental() -%}
-    delete from {{ consumed_load_files() }}
-    where model_name <> '{{ this.identifier }}'
+    {%- set withdrawn -%}
+        model_name <> '{{ this.identifier }}'
         and load_id in (
             select distinct load_id from {{ this }}
             where {{ is_released_orphan('(' ~ known_customer_keys() ~ ') as known_customers') }}
         )
+    {%- endset -%}
+    {{ delete_rows(consumed_load_files(), withdrawn) }}
     {%- endif -%}
 {%- endmacro %}

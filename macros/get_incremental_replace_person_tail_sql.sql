@@ -10,9 +10,7 @@
     {%- set batch = arg_dict['temp_relation'] -%}
     {%- set columns = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
     {%- set tail_column = config.get('tail_column', 'session_start') -%}
-    {%- set recomputed -%}
-        (select person_key, min({{ tail_column }}) as recompute_from from {{ batch }} group by person_key)
-    {%- endset -%}
+    {%- set recomputed = recomputed_person_tails(batch, tail_column) -%}
     {{ delete_person_tails(target, recomputed, tail_column) }};
 
     insert into {{ target }} ({{ columns }})
@@ -25,15 +23,25 @@
     {{ return(adapter.dispatch('delete_person_tails', 'engagement_warehouse')(target, recomputed, tail_column)) }}
 {%- endmacro %}
 
-{#- A correlated EXISTS, in standard SQL. -#}
-{% macro default__delete_person_tails(target, recomputed, tail_column) -%}
-    delete from {{ target }}
-    where exists (
+{#- Relation: each person of `batch` with the earliest `tail_column` value of their rows in it (recompute_from). -#}
+{% macro recomputed_person_tails(batch, tail_column) -%}
+    (select person_key, min({{ tail_column }}) as recompute_from from {{ batch }} group by person_key)
+{%- endmacro %}
+
+{#- SQL condition on a row of `target`: its person is in `recomputed` and the row is from their recompute_from on.
+    A correlated EXISTS, in standard SQL (Spark's rewrite of the partitions uses it too). -#}
+{% macro person_tail_condition(target, recomputed, tail_column) -%}
+    exists (
         select 1
         from {{ recomputed }} as recomputed
         where recomputed.person_key = {{ target }}.person_key
             and {{ target }}.{{ tail_column }} >= recomputed.recompute_from
     )
+{%- endmacro %}
+
+{% macro default__delete_person_tails(target, recomputed, tail_column) -%}
+    delete from {{ target }}
+    where {{ person_tail_condition(target, recomputed, tail_column) }}
 {%- endmacro %}
 
 {#- DuckDB joins the batch's persons in `delete ... using`: at L, on person_daily_activity (7.9M rows, 74k persons

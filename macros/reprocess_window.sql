@@ -29,13 +29,15 @@
 {#- int_identity_map's post-hook: an id an erased customer logged in on may have no staged event left (all its
     events were theirs); a full build has no row for it, so the incremental map drops it. -#}
 {% macro identity_map_without_vanished_ids() -%}
-    {%- if is_incremental() -%}
-    delete from {{ this }}
-    where anonymous_id in ({{ erased_login_anonymous_ids() }})
+    {%- set vanished -%}
+        anonymous_id in ({{ erased_login_anonymous_ids() }})
         and anonymous_id not in (
             select anonymous_id from {{ ref('stg_app__events') }}
             where anonymous_id in ({{ erased_login_anonymous_ids() }})
         )
+    {%- endset -%}
+    {%- if is_incremental() -%}
+    {{ delete_rows(this, vanished) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -115,8 +117,7 @@
 
 {#- Post-hook of the person-grain event marts in an incremental run: drops the rows of anonymous ids stitched to a
     customer since (their events now belong to the customer) and of erased customers. A full build has no such rows
-    (the day-by-day == full-refresh test holds it to that), so it deletes nothing, also on Spark, whose tables have
-    no deletes. -#}
+    (the day-by-day == full-refresh test holds it to that), so it deletes nothing. -#}
 {% macro delete_vanished_persons() -%}
     {#- Rendered before the condition, so the parse (not incremental) records the refs. -#}
     {%- set vanished -%}
@@ -124,7 +125,7 @@
         or {{ is_erased('person_key') }}
     {%- endset -%}
     {%- if is_incremental() -%}
-    delete from {{ this }} where {{ vanished }}
+    {{ delete_rows(this, vanished) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -132,6 +133,6 @@
 {% macro delete_erased_persons() -%}
     {%- set erased = is_erased('person_key') -%}
     {%- if is_incremental() -%}
-    delete from {{ this }} where {{ erased }}
+    {{ delete_rows(this, erased) }}
     {%- endif -%}
 {%- endmacro %}

@@ -8,6 +8,8 @@ import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from engagement_warehouse.settings import AUDIENCES
+from engagement_warehouse.spark_tables import duckdb_file_of_build
+from orchestration.publish import CONSUMER_BRIDGE
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_project
 
 
@@ -23,7 +25,7 @@ def audience_exports(context: AssetExecutionContext, warehouse: WarehouseResourc
     settings = warehouse.settings()
     settings.export_dir.mkdir(parents=True, exist_ok=True)
     rules, generated_at, sizes = _rules(), datetime.now(UTC).isoformat(timespec="seconds"), {}
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    with duckdb.connect(str(duckdb_file_of_build(settings, CONSUMER_BRIDGE, ("marts",))), read_only=True) as con:
         for audience in AUDIENCES:
             target = settings.export_dir / f"{audience}.parquet"
             temporary = target.with_name(f".{target.name}.tmp")

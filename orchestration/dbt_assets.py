@@ -56,17 +56,21 @@ def _set_environment(variables: dict[str, str | None]) -> None:
             os.environ[name] = value
 
 
-def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,
+                  reads_statistics: bool = False):
     """One dbt step of a run. The run's partition window reaches dbt as environment variables, not --vars, and
     the vars are the same in every run of a landing folder, so a step reuses the parse of the step before it,
     also of an earlier run: its partial_parse.msgpack becomes the project's (dagster-dbt copies that into each
     invocation); a full parse of this project takes about 10 s.
     A test runs in the step where everything it reads is built (dbt's `buildable` indirect selection): when a run
     selects some of a step's models (a micro-batch), dbt's default would also run a test that reads a selected model
-    and a model of a later step — on the later model as the last run left it, and again in the later step."""
+    and a model of a later step — on the later model as the last run left it, and again in the later step.
+    A step that `reads_statistics` on Spark first registers the parquet folders the statistics assets wrote as the
+    tables of the dbt source `statistics` (on-run-start, macro register_statistics_tables_for_dagster)."""
     window = partition_window_environment(run_partition_window(context.run.tags))
     micro_batch = "1" if context.run.tags.get(MICRO_BATCH_TAG) else None
-    with environment({**window, "EW_MICRO_BATCH": micro_batch, "DBT_INDIRECT_SELECTION": "buildable"}):
+    with environment({**window, "EW_MICRO_BATCH": micro_batch, "DBT_INDIRECT_SELECTION": "buildable",
+                      "EW_REGISTER_STATISTICS": "1" if reads_statistics else None}):
         invocation = dbt.cli(dbt_build_args(warehouse), context=context)  # the dbt process starts here
     yield from invocation.stream()
     parsed = invocation.target_path / "partial_parse.msgpack"
@@ -154,7 +158,7 @@ def engagement_dbt_marts(context: AssetExecutionContext, dbt: DbtCliResource, wa
 @dbt_assets(manifest=dbt_project().manifest_path, project=dbt_project(), select=AFTER_STATISTICS, pool=WAREHOUSE_POOL,
             dagster_dbt_translator=WarehouseTranslator())
 def statistics_dbt_marts(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    yield from run_dbt_build(context, dbt, warehouse)
+    yield from run_dbt_build(context, dbt, warehouse, reads_statistics=True)
 
 
 def dbt_asset_key(name: str) -> AssetKey:

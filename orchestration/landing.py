@@ -8,7 +8,8 @@ reported, never fatal; only a landing folder with no readable file at all stops 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, MaterializeResult, multi_asset
 
 from engagement_warehouse.landing.contract import LANDING_SCHEMA, landing_contract
-from engagement_warehouse.landing.preflight import EmptyLandingError, run_preflight
+from engagement_warehouse.landing.preflight import EmptyLandingError
+from engagement_warehouse.landing.spark import preflight_for_engine
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
 LEDGERS = {"load_files": "Every file under a table folder, read or set aside with its reason.",
@@ -28,12 +29,8 @@ def _specs() -> list[AssetSpec]:
              description="Checks every landing file against the contract (README, Your own data) and exposes what passed.")
 def landing_preflight(context: AssetExecutionContext, warehouse: WarehouseResource):
     settings = warehouse.settings()
-    if settings.engine != "duckdb":
-        raise Failure(f"EW_ENGINE={settings.engine}: the Dagster graph builds on DuckDB only so far; Spark builds run with plain "
-                      "dbt (docs/spark.md). Unset EW_ENGINE for make demo, make build and the Dagster UI.")
     try:
-        with settings.connect() as con:
-            report = run_preflight(settings.landing_dir, con)
+        report = preflight_for_engine(settings)
     except EmptyLandingError as error:
         raise Failure(str(error)) from error
     context.log.info(f"preflight of {settings.landing_dir}:\n{report.text()}")

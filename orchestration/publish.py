@@ -18,12 +18,15 @@ import duckdb
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from engagement_warehouse.settings import WarehouseSettings
+from engagement_warehouse.spark_tables import duckdb_file_of_build
 from orchestration.dbt_assets import MART_FRESHNESS, engagement_dbt_marts, event_dbt_models, statistics_dbt_marts, warehouse_dbt_models
 from orchestration.feedback_assets import feedback_assets
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource, dbt_project
 from orchestration.stats_assets import statistics_assets
 
 CONSUMER_SCHEMAS = ("marts", "semantic", "reference")
+# On Spark, the DuckDB file of views over Spark's consumer tables that the copy and the audience exports read.
+CONSUMER_BRIDGE = "publish_bridge.duckdb"
 WIDE_INTEGERS = ("HUGEINT", "UHUGEINT")
 # What tells a publish that customers were erased since the last one: their rows are deleted from the copy at
 # once, and the file is written fresh within the purge delay (so no freed block outlives it).
@@ -255,9 +258,11 @@ def publish_copy(build_path: Path, published_path: Path, descriptions: Descripti
             "purge_pending_since": state["purge_pending_since"]}
 
 
-def publish_with_settings(settings: WarehouseSettings, build_path: Path) -> dict[str, int | str | None]:
-    """publish_copy of `build_path` to the settings' published path, with their DuckDB limits and purge delay and the
-    dbt manifest's descriptions (the asset's, and `make publish`'s for a plain dbt build)."""
+def publish_build(settings: WarehouseSettings) -> dict[str, int | str | None]:
+    """publish_copy of what dbt built (the warehouse, or on Spark the bridge of views over Spark's consumer tables) to
+    the settings' published path, with their DuckDB limits and purge delay and the dbt manifest's descriptions: the
+    asset's, and `make publish`'s for a plain dbt build."""
+    build_path = duckdb_file_of_build(settings, CONSUMER_BRIDGE, CONSUMER_SCHEMAS)
     return publish_copy(build_path, settings.published_path, manifest_descriptions(dbt_project().manifest_path),
                         duckdb_config={"memory_limit": settings.memory_limit, "threads": settings.threads,
                                        "temp_directory": str(settings.duckdb_temp_dir)},
@@ -271,7 +276,7 @@ def publish_with_settings(settings: WarehouseSettings, build_path: Path) -> dict
        freshness_policy=MART_FRESHNESS)
 def published_warehouse(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
     settings = warehouse.settings()
-    published = publish_with_settings(settings, settings.warehouse_path)
+    published = publish_build(settings)
     context.log.info(f"published {published['tables']} tables to {settings.published_path} ({published['size_bytes'] / 1e6:.1f} MB, "
                      f"{published['mode']} copy, {published['partitions_replaced']} partitions (day × person bucket) of day-partitioned "
                      f"marts replaced: {published['rows_replaced']} rows on {published['days_replaced']} mart-days, "

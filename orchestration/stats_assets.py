@@ -2,11 +2,11 @@
 
 Each asset reads its intermediate dbt model, computes everything in memory, and only then
 replaces its table in the `statistics` schema in one transaction: a failed fit raises and
-leaves the previous table as it was.
+leaves the previous table as it was. On Spark (EW_ENGINE=spark) the same code runs in DuckDB on Spark's
+tables (statistics_connection).
 """
 
 from contextlib import contextmanager
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -14,6 +14,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from dagster import AssetExecutionContext, AssetKey, Failure, MaterializeResult, asset
 
+from engagement_warehouse.settings import WarehouseSettings
+from engagement_warehouse.spark_tables import duckdb_file_of_build, write_parquet_folders
 from engagement_warehouse.statistics import bg_nbd, clv, gamma_gamma, surveys
 from engagement_warehouse.statistics import shifted_beta_geometric as sbg
 from engagement_warehouse.statistics.fitting import FitError
@@ -25,11 +27,25 @@ GROUP = "statistics"
 SURVEY_DIMENSIONS = ("plan_id", "country", "touchpoint")
 
 
+# On Spark, what the statistics read (every table of these Spark databases) and the DuckDB file they run in.
+SPARK_INPUT_SCHEMAS = ("intermediate", "reference")
+SPARK_BRIDGE = "statistics_bridge.duckdb"  # not statistics.duckdb: the file's catalog would share the schema's name
+
+
 @contextmanager
-def warehouse_connection(path: Path):
-    con = duckdb.connect(str(path))
+def statistics_connection(settings: WarehouseSettings):
+    """The DuckDB connection the statistics read their inputs from and write their tables to: the warehouse. On Spark
+    the bridge file $EW_SPARK_DIR/statistics_bridge.duckdb, with views over Spark's intermediate and reference tables
+    (made again) and the statistics tables kept between runs (stored feedback themes are reused, as in the warehouse);
+    when the block succeeds, each statistics table goes to $EW_SPARK_DIR/statistics/<table>/ as parquet, which a
+    Spark run registers as the dbt source `statistics` (macro register_statistics_tables)."""
+    con = duckdb.connect(str(duckdb_file_of_build(settings, SPARK_BRIDGE, SPARK_INPUT_SCHEMAS)))
     try:
         yield con
+        if settings.engine == "spark":
+            names = [name for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = ? order by 1", [SCHEMA]).fetchall()]
+            write_parquet_folders(con, SCHEMA, names, settings.spark_dir)
     finally:
         con.close()
 
@@ -89,7 +105,7 @@ def _survey_counts(con: duckdb.DuckDBPyConnection, survey_type: str, latest_only
        deps=[dbt_asset_key("int_survey_answers")], group_name=GROUP,
        description="NPS per month and per plan, country and touchpoint, with 95% adjusted-Wald intervals (SPEC §3).")
 def nps_summary(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    with warehouse_connection(warehouse.settings().warehouse_path) as con:
+    with statistics_connection(warehouse.settings()) as con:
         counts = _survey_counts(con, "nps", latest_only=True, count_columns=(
             "count(*) as respondents, count(case when score >= 9 then 1 end) as promoters, "
             "count(case when score <= 6 then 1 end) as detractors"))
@@ -113,7 +129,7 @@ def nps_summary(context: AssetExecutionContext, warehouse: WarehouseResource) ->
        deps=[dbt_asset_key("int_survey_answers")], group_name=GROUP,
        description="CSAT (share of 4–5 answers) per month and per plan, country and touchpoint, with 95% Wilson intervals.")
 def csat_summary(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    with warehouse_connection(warehouse.settings().warehouse_path) as con:
+    with statistics_connection(warehouse.settings()) as con:
         counts = _survey_counts(con, "csat", latest_only=False, count_columns=(
             "count(*) as answers, count(case when score >= 4 then 1 end) as satisfied"))
         n, satisfied = counts["answers"], counts["satisfied"]
@@ -150,7 +166,7 @@ def _period_discount_rate(monthly_rate: float, period_days: int) -> float:
        group_name=GROUP,
        description="Shifted-beta-geometric churn fit per initial plan (first lifecycles), with projected survival and DERL.")
 def subscription_retention_fits(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    with warehouse_connection(warehouse.settings().warehouse_path) as con:
+    with statistics_connection(warehouse.settings()) as con:
         monthly_rate = float(_settings(con)["monthly_discount_rate"])
         plans = con.execute("select plan_id, billing_period_days from reference.plans order by plan_id").fetchall()
         lifetimes = con.execute(LIFETIMES_SQL).fetchnumpy()
@@ -232,7 +248,7 @@ ORDER_VALUE_COLUMNS = ("p_alive", "expected_purchases", "expected_order_value_us
        group_name=GROUP,
        description="Per customer: BG/NBD P(alive) and expected orders, Gamma-Gamma spend, sBG subscription value, predictive CLV.")
 def customer_clv_predictions(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    with warehouse_connection(warehouse.settings().warehouse_path) as con:
+    with statistics_connection(warehouse.settings()) as con:
         settings = _settings(con)
         margin, monthly_rate = float(settings["gross_margin"]), float(settings["monthly_discount_rate"])
         horizon = int(settings["clv_horizon_months"])

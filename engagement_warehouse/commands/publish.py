@@ -10,19 +10,19 @@ Spark's warehouse folder, which also holds staging.
 import sys
 
 from engagement_warehouse.settings import SettingsError, WarehouseSettings
-from engagement_warehouse.spark_tables import duckdb_file_of_build
+from engagement_warehouse.spark_tables import build_exists
 
 
 def main() -> int:
-    from orchestration.publish import CONSUMER_SCHEMAS, publish_with_settings
+    from orchestration.publish import publish_build
 
     try:
         settings = WarehouseSettings.from_env()
-        build = duckdb_file_of_build(settings, "publish_bridge.duckdb", CONSUMER_SCHEMAS)
+        build_exists(settings)
     except (SettingsError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    published = publish_with_settings(settings, build)
+    published = publish_build(settings)
     print(f"published {published['tables']} tables to {settings.published_path} ({published['size_bytes'] / 1e6:.1f} MB, "
           f"{published['mode']} copy)")
     return 0

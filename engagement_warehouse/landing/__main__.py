@@ -9,8 +9,8 @@ import argparse
 import sys
 
 from engagement_warehouse.landing.contract import contract_markdown
-from engagement_warehouse.landing.preflight import EmptyLandingError, run_preflight
-from engagement_warehouse.landing.spark import write_spark_landing
+from engagement_warehouse.landing.preflight import EmptyLandingError
+from engagement_warehouse.landing.spark import preflight_for_engine
 from engagement_warehouse.settings import SettingsError, WarehouseSettings
 
 
@@ -22,11 +22,7 @@ def main(argv: list[str] | None = None) -> int:
         print(contract_markdown())
         return 0
     try:
-        settings = WarehouseSettings.from_env()
-        with settings.connect() as con:
-            report = run_preflight(settings.landing_dir, con)
-            if settings.engine == "spark":
-                write_spark_landing(con, settings.spark_dir)
+        report = preflight_for_engine(WarehouseSettings.from_env())
     except (SettingsError, EmptyLandingError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -42,7 +42,7 @@ FORMATS = {".parquet": "parquet", ".csv": "csv", ".gz": "csv"}  # .gz: gzip-comp
 NESTED_TYPE_MARKERS = ("STRUCT", "MAP", "[]", "UNION")
 # Landing tables whose staging reads only new load files: the staging table, whose rows carry load_id and
 # load_fingerprint (what was staged, file by file).
-INCREMENTAL_STAGING = {"events": "staging.base_app__events", "messages": "staging.base_marketing__messages"}
+INCREMENTAL_STAGING = {"events": "base_app__events", "messages": "base_marketing__messages"}  # tables of schema staging
 # A staged file whose fingerprint changed, or that left the landing folder: its staged rows no longer match it.
 RESTAGING_CHANGES = ("rewritten", "removed")
 
@@ -138,9 +138,10 @@ class EmptyLandingError(RuntimeError):
     """The landing folder holds no load file at all."""
 
 
-def run_preflight(landing_dir: Path, con: duckdb.DuckDBPyConnection) -> PreflightReport:
-    """Check the landing folder and (re)create the landing views and ledgers in the connected warehouse."""
-    report = require_readable_files(check_landing(landing_dir, con), landing_dir)
+def run_preflight(landing_dir: Path, con: duckdb.DuckDBPyConnection, staging_schema: str = "staging") -> PreflightReport:
+    """Check the landing folder and (re)create the landing views and ledgers in the connected warehouse
+    (`staging_schema`: where its staging tables are, see check_landing)."""
+    report = require_readable_files(check_landing(landing_dir, con, staging_schema), landing_dir)
     write_landing(con, report)
     return report
 
@@ -154,7 +155,9 @@ def require_readable_files(report: PreflightReport, landing_dir: Path) -> Prefli
     return report
 
 
-def check_landing(landing_dir: Path, con: duckdb.DuckDBPyConnection) -> PreflightReport:
+def check_landing(landing_dir: Path, con: duckdb.DuckDBPyConnection, staging_schema: str = "staging") -> PreflightReport:
+    """Every file of the landing folder checked against the contract; the files of incrementally staged tables
+    compared with what their staging tables in `con`'s `staging_schema` hold (on Spark, views over Spark's)."""
     contract = landing_contract()
     inspected = _previous_inspections(con)
     files: list[LoadFile] = []
@@ -179,7 +182,7 @@ def check_landing(landing_dir: Path, con: duckdb.DuckDBPyConnection) -> Prefligh
             findings.append(Finding("warning", "", entry.name, None, "file is not inside a table folder; it is not read.",
                                     f"move it into <table>/ (one of {', '.join(contract)})."))
     for table, staging_table in INCREMENTAL_STAGING.items():
-        files += compare_with_staged(table, [f for f in files if f.table_name == table], _staged_files(con, staging_table))
+        files += compare_with_staged(table, [f for f in files if f.table_name == table], _staged_files(con, staging_schema, staging_table))
     return PreflightReport(files, findings)
 
 
@@ -205,14 +208,13 @@ def compare_with_staged(table: str, files: list[LoadFile], staged: dict[str, str
             for load_id in sorted(set(staged) - present)]
 
 
-def _staged_files(con: duckdb.DuckDBPyConnection, staging_table: str) -> dict[str, str]:
+def _staged_files(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> dict[str, str]:
     """load_id -> fingerprint of the files the staging table holds rows of (none before its first build)."""
-    schema, name = staging_table.split(".")
     exists = con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
                          [schema, name]).fetchone()[0]
     if not exists:
         return {}
-    return dict(con.execute(f"select distinct load_id, load_fingerprint from {staging_table}").fetchall())
+    return dict(con.execute(f"select distinct load_id, load_fingerprint from {schema}.{name}").fetchall())
 
 
 # (table, load_id) -> (fingerprint, row count, the file's columns) of the parquet files the last preflight read

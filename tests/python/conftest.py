@@ -41,6 +41,14 @@ def personal_values(con, text_columns) -> list[tuple[str, str, str, int]]:
 BUILD_UP_TO_STATISTICS = ("build", "--exclude", "source:statistics+")
 
 
+def spark_table_rows(spark_dir: Path, schema: str, table: str) -> str:
+    """SQL reading a table of a Spark build under `spark_dir` (parquet files under its warehouse folder, a folder per
+    value of the column an incremental model's table is partitioned on; the statistics are the parquet folders
+    `make statistics` wrote and registered)."""
+    folder = spark_dir / "statistics" / table if schema == "statistics" else spark_dir / "warehouse" / f"{schema}.db" / table
+    return f"read_parquet('{folder}/**/*.parquet', hive_partitioning = true)"
+
+
 def generate_small(out: Path, seed: int = 7, **kwargs) -> dict:
     return generate(out, customers=kwargs.pop("customers", 400), days=kwargs.pop("days", 21), seed=seed,
                     start_date=date(2026, 6, 1), progress=lambda _m: None, **kwargs)

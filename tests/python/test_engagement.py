@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import generate_small, run_dbt, run_preflight, warehouse_env
+from conftest import generate_small, run_dbt, run_preflight, spark_table_rows, warehouse_env
 from dagster import materialize
 
 from engagement_warehouse.benchmarks.pipeline import land
@@ -23,6 +23,8 @@ ENGAGEMENT_MARTS = ("fct_events", "fct_sessions", "person_daily_activity", "pers
 MICRO_BATCH_MODELS = "base_app__events stg_app__events int_identity_map fct_events"
 BUILD_ENGAGEMENT = ("build", "--select", "+path:models/marts/engagement", "+stg_marketing__messages",
                     "--resource-type", "seed", "--resource-type", "model")
+INCREMENTAL_TABLES = ("staging.base_app__events", "staging.base_marketing__messages", "intermediate.int_identity_map",
+                      *(f"marts.{t}" for t in ENGAGEMENT_MARTS))
 
 
 def _daily_counts(path: str) -> tuple[list[int], list[int], int, int]:
@@ -110,7 +112,14 @@ def daily_and_full(tmp_path_factory) -> tuple[str, str, dict[str, list], dict]:
             f"select distinct customer_id from read_parquet('{root / 'all' / 'events' / days[2]}.parquet') "
             f"where customer_id in (select customer_id from read_parquet('{root / 'all' / 'customers' / days[2]}.parquet')) "
             "order by customer_id limit 3").fetchall()]
-    planted: dict = {"late_customers": late_customers}
+    planted: dict = {"late_customers": late_customers, "landed": landed, "builds": []}
+
+    def build(index: int, *args: str) -> None:
+        """One build, recorded with the files landed so far (planted["builds"]), for the replay on Spark."""
+        result = run_dbt(daily_env, *args)
+        assert result.returncode == 0, (index, result.stdout[-5000:])
+        planted["builds"].append((index, args, sorted(str(p.relative_to(landed)) for p in landed.rglob("*") if p.is_file())))
+
     for index, day in enumerate(days):
         _land_day_in_parts(root / "all", landed, day, late_customers if index == 2 else [])
         with duckdb.connect() as con:
@@ -163,10 +172,8 @@ def daily_and_full(tmp_path_factory) -> tuple[str, str, dict[str, list], dict]:
         if index == 7:
             # A micro-batch first (the trigger job's models): the late login and the file sent again reach fct_events
             # alone, and the daily build after it finds no new file, yet must re-stitch the device's sessions and days.
-            result = run_dbt(daily_env, "build", "--select", MICRO_BATCH_MODELS, "--resource-type", "model")
-            assert result.returncode == 0, (day, result.stdout[-5000:])
-        result = run_dbt(daily_env, *BUILD_ENGAGEMENT)
-        assert result.returncode == 0, (day, result.stdout[-5000:])
+            build(index, "build", "--select", MICRO_BATCH_MODELS, "--resource-type", "model")
+        build(index, *BUILD_ENGAGEMENT)
         if index == 2:
             with duckdb.connect(daily_path, read_only=True) as con:
                 for table in ("app__events", "marketing__messages"):
@@ -183,13 +190,49 @@ def daily_and_full(tmp_path_factory) -> tuple[str, str, dict[str, list], dict]:
     return daily_path, full_env["EW_WAREHOUSE_PATH"], before_rerun, planted
 
 
-@pytest.mark.parametrize("table", ["staging.base_app__events", "staging.base_marketing__messages", "intermediate.int_identity_map",
-                                   *(f"marts.{t}" for t in ENGAGEMENT_MARTS)])
+@pytest.mark.parametrize("table", INCREMENTAL_TABLES)
 def test_day_by_day_incremental_builds_equal_a_full_refresh(daily_and_full, table):
     daily, full, _, _ = daily_and_full
     with duckdb.connect(full, read_only=True) as con:
         assert con.execute(f"select count(*) from {table}").fetchone()[0] > 0
     assert _differences(daily, full, table) == (0, 0)
+
+
+# The builds of daily_and_full that the Spark replay runs: the loads of the days between land with the next one. Kept
+# is every load that decides something across loads: orphans (2) and their customers' arrival (landed at 4, built at
+# 5), day 6 staged (5) before copies of it land (6), the micro-batch and the daily build after it (7).
+SPARK_REPLAYED_BUILDS = (2, 5, 6, 7)
+
+
+def test_day_by_day_incremental_builds_on_spark_equal_a_full_refresh_on_spark(daily_and_full, tmp_path):
+    """dbt-spark's builds (EW_ENGINE=spark) of the loads of daily_and_full, incremental on Spark's partitioned parquet
+    tables (macros/spark.sql), then the last load again, equal a full refresh of the same landing folder on Spark."""
+    _, _, _, planted = daily_and_full
+    landing = tmp_path / "landing"
+    spark_env = {name: {**warehouse_env(tmp_path / name, landing), "EW_ENGINE": "spark",
+                        "EW_SPARK_DIR": str(tmp_path / name / "spark")} for name in ("daily", "full")}
+    without_fault_manifest = ("--vars", "{verify_injected_faults: false}")  # the replayed landing has none
+    builds = [(index, args, files) for index, args, files in planted["builds"] if index in SPARK_REPLAYED_BUILDS]
+    assert [args == BUILD_ENGAGEMENT for _, args, _ in builds] == [True, True, True, False, True]
+    for index, args, files in [*builds, builds[-1]]:  # the last load twice, as a scheduler re-running it
+        for name in files:
+            if not (landing / name).exists():
+                (landing / name).parent.mkdir(parents=True, exist_ok=True)
+                (landing / name).symlink_to(planted["landed"] / name)
+        result = run_dbt(spark_env["daily"], *args, *without_fault_manifest)
+        assert result.returncode == 0, (index, result.stdout[-5000:])
+    assert "incremental model marts.fct_events" in result.stdout
+    result = run_dbt(spark_env["full"], *BUILD_ENGAGEMENT, *without_fault_manifest, "--full-refresh")
+    assert result.returncode == 0, result.stdout[-5000:]
+    daily, full = (Path(spark_env[name]["EW_SPARK_DIR"]) for name in ("daily", "full"))
+    assert any(day.name.startswith("event_date=") for day in (daily / "warehouse" / "marts.db" / "fct_events").iterdir())
+    with duckdb.connect() as con:
+        for table in INCREMENTAL_TABLES:
+            schema, name = table.split(".")
+            daily_rows, full_rows = spark_table_rows(daily, schema, name), spark_table_rows(full, schema, name)
+            assert con.execute(f"select count(*) from {full_rows}").fetchone()[0] > 0, table
+            assert [con.execute(f"select count(*) from (select * from {a} except all select * from {b})").fetchone()[0]
+                    for a, b in ((daily_rows, full_rows), (full_rows, daily_rows))] == [0, 0], table
 
 
 def test_a_late_first_login_stitches_the_device_s_earlier_events_to_the_customer(daily_and_full):

@@ -8,9 +8,12 @@ import sys
 from pathlib import Path
 
 import duckdb
-from conftest import BUILD_UP_TO_STATISTICS, personal_values, run_preflight, run_statistics
+from conftest import BUILD_UP_TO_STATISTICS, personal_values, run_preflight, run_statistics, spark_table_rows, warehouse_env
+from dagster import materialize
 
 from engagement_warehouse.settings import PROJECT_ROOT, dbt_command
+from orchestration.definitions import defs
+from orchestration.partitions import whole_landing_tags
 
 # What the DuckDB fixture builds, with every dbt test that reads only built models (reconciliation with the raw
 # files, every injected fault found, uniqueness, relationships, accepted values...); unit tests check the SQL logic
@@ -21,13 +24,6 @@ SCHEMAS = ("staging", "intermediate", "marts", "statistics")
 # Spark computes a decimal division (an amount over a count) in decimal, DuckDB in double, and rounds decimal quotients
 # its own way (an MRR of 24.166567 against 24.166566), so numbers are compared to 5 decimal places.
 DECIMAL_PLACES = 5
-
-
-def spark_table_rows(spark_dir: Path, schema: str, table: str) -> str:
-    """SQL reading a table of Spark's (parquet files under its warehouse folder; the statistics are the parquet
-    folders `make statistics` wrote and registered)."""
-    folder = spark_dir / "statistics" / table if schema == "statistics" else spark_dir / "warehouse" / f"{schema}.db" / table
-    return f"read_parquet('{folder}/*.parquet')"
 
 
 def comparable(column: str, data_type: str) -> str:
@@ -97,3 +93,40 @@ def test_spark_builds_every_model_as_duckdb_does(built_warehouse, tmp_path):
         text_columns = con.execute("select schema_name, table_name, column_name from duckdb_columns() "
                                    "where data_type = 'VARCHAR' order by all").fetchall()
         assert personal_values(con, text_columns) == []
+
+
+def test_the_dagster_graph_on_spark_publishes_and_exports_what_it_does_on_duckdb(materialised_graph, tmp_path, monkeypatch):
+    """The whole asset graph with EW_ENGINE=spark (`make demo` and `make build` on Spark): the preflight, the dbt steps
+    on Spark with their tests as asset checks, the statistics in DuckDB on Spark's tables, the published copy and the
+    audience exports — on the landing folder of the DuckDB graph fixture, whose published copy and exports it equals
+    table by table (numbers to 5 places; column types follow each engine's)."""
+    for name, value in warehouse_env(tmp_path, materialised_graph / "landing").items():
+        if name.startswith("EW_"):
+            monkeypatch.setenv(name, value)
+    monkeypatch.setenv("EW_ENGINE", "spark")
+    monkeypatch.setenv("EW_SPARK_DIR", str(tmp_path / "spark"))
+    result = materialize(list(defs.assets), resources=defs.resources, tags=whole_landing_tags())
+    assert result.success
+    skipped = [event.step_key for event in result.all_events if event.event_type_value == "STEP_SKIPPED"]
+    assert skipped == []  # a dbt node Dagster did not see finish skips what depends on it
+    assert (tmp_path / "spark" / "warehouse" / "marts.db" / "fct_events").is_dir()  # built by Spark, not DuckDB
+
+    duckdb_published, spark_published = materialised_graph / "published" / "engagement.duckdb", tmp_path / "published" / "engagement.duckdb"
+    with duckdb.connect() as con:
+        con.execute(f"attach '{duckdb_published}' as on_duckdb (read_only)")
+        con.execute(f"attach '{spark_published}' as on_spark (read_only)")
+        tables = {engine: con.execute(f"select schema_name, table_name from duckdb_tables() where database_name = '{engine}' "
+                                      "order by all").fetchall() for engine in ("on_duckdb", "on_spark")}
+        assert tables["on_spark"] == tables["on_duckdb"] and ("marts", "customer_predicted_value") in tables["on_spark"]
+        relations = [(f"on_duckdb.{schema}.{table}", f"on_spark.{schema}.{table}") for schema, table in tables["on_duckdb"]]
+        exports = sorted((materialised_graph / "exports").glob("*.parquet"))
+        assert len(exports) > 3
+        relations += [(f"read_parquet('{path}')", f"read_parquet('{tmp_path / 'exports' / path.name}')") for path in exports]
+        for on_duckdb, on_spark in relations:
+            duckdb_columns = con.execute(f"describe select * from {on_duckdb}").fetchall()
+            spark_columns = con.execute(f"describe select * from {on_spark}").fetchall()
+            assert sorted(c[0] for c in spark_columns) == sorted(c[0] for c in duckdb_columns), on_spark
+            columns = ", ".join(comparable(c[0], c[1]) for c in duckdb_columns)
+            for first, second in ((on_duckdb, on_spark), (on_spark, on_duckdb)):
+                only_in_first = con.execute(f"select {columns} from {first} except all select {columns} from {second} limit 3").fetchall()
+                assert only_in_first == [], f"rows of {first} not in {second}: {only_in_first}"

@@ -1,6 +1,6 @@
 {{
     config(
-        materialized=incremental_or_table(),
+        materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key='anonymous_id',
         on_schema_change='fail',

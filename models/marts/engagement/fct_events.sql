@@ -1,6 +1,7 @@
 {{
     config(
-        materialized=incremental_or_table(),
+        materialized='incremental',
+        partition_by=partitioned_on_spark('event_date'),
         tags=['event_day_partitioned'],
         unique_key='event_id',
         incremental_strategy='delete+insert',

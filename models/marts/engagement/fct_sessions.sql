@@ -1,6 +1,7 @@
 {{
     config(
-        materialized=incremental_or_table(),
+        materialized='incremental',
+        partition_by=partitioned_on_spark('session_date'),
         tags=['event_day_partitioned'],
         incremental_strategy='replace_person_tail',
         unique_key='person_key',

@@ -1,6 +1,7 @@
 {{
     config(
-        materialized=incremental_or_table(),
+        materialized='incremental',
+        partition_by=partitioned_on_spark('activity_date'),
         incremental_strategy='replace_person_tail',
         tail_column='activity_date',
         unique_key='person_key',

@@ -71,13 +71,14 @@ select
     joined.month_start,
     joined.marketing_spend,
     joined.new_paying_customers,
-    joined.marketing_spend / nullif(joined.new_paying_customers, 0) as cac,
+    {{ ratio('joined.marketing_spend', 'nullif(joined.new_paying_customers, 0)') }} as cac,
     joined.average_historical_clv,
     -- Null for unpaid channels (CAC 0): the ratio is unbounded, not informative.
-    joined.average_historical_clv / nullif(joined.marketing_spend / nullif(joined.new_paying_customers, 0), 0) as historical_ltv_to_cac,
+    {{ ratio('joined.average_historical_clv', 'nullif(' ~ ratio('joined.marketing_spend', 'nullif(joined.new_paying_customers, 0)') ~ ', 0)') }}
+        as historical_ltv_to_cac,
     joined.average_first_month_mrr,
     -- Months of gross-margin MRR of an average new customer needed to earn back their CAC.
-    (joined.marketing_spend / nullif(joined.new_paying_customers, 0))
-        / nullif(joined.average_first_month_mrr * margin.gross_margin, 0) as payback_months
+    {{ ratio(ratio('joined.marketing_spend', 'nullif(joined.new_paying_customers, 0)'),
+             'nullif(joined.average_first_month_mrr * margin.gross_margin, 0)') }} as payback_months
 from joined
 cross join margin

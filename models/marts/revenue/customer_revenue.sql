@@ -56,7 +56,7 @@ select
     coalesce(subscription_totals.subscription_payments, 0) as subscription_payments,
     coalesce(subscription_totals.subscription_revenue, 0) as subscription_revenue,
     coalesce(subscription_totals.subscription_revenue, 0) + coalesce(order_totals.order_revenue_net, 0) as historical_clv,
-    order_totals.order_revenue_net / nullif(order_totals.kept_orders, 0) as average_order_value,
+    {{ ratio('order_totals.order_revenue_net', 'nullif(order_totals.kept_orders, 0)') }} as average_order_value,
     case
         when subscription_totals.first_payment_at is null then order_totals.first_order_at
         when order_totals.first_order_at is null then subscription_totals.first_payment_at

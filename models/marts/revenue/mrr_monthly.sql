@@ -53,9 +53,9 @@ select
     monthly.churned_customers,
     coalesce(billed.billed_revenue, 0) as billed_revenue,
     {{ ratio('monthly.churned_customers', 'nullif(monthly.paying_customers_start, 0)') }} as customer_churn_rate,
-    -(monthly.contraction_mrr + monthly.churned_mrr) / nullif(monthly.start_mrr, 0) as revenue_churn_rate,
-    (monthly.start_mrr + monthly.contraction_mrr + monthly.churned_mrr) / nullif(monthly.start_mrr, 0) as gross_revenue_retention,
-    (monthly.start_mrr + monthly.expansion_mrr + monthly.reactivation_mrr + monthly.contraction_mrr + monthly.churned_mrr)
-        / nullif(monthly.start_mrr, 0) as net_revenue_retention
+    {{ ratio('-(monthly.contraction_mrr + monthly.churned_mrr)', 'nullif(monthly.start_mrr, 0)') }} as revenue_churn_rate,
+    {{ ratio('monthly.start_mrr + monthly.contraction_mrr + monthly.churned_mrr', 'nullif(monthly.start_mrr, 0)') }} as gross_revenue_retention,
+    {{ ratio('monthly.start_mrr + monthly.expansion_mrr + monthly.reactivation_mrr + monthly.contraction_mrr + monthly.churned_mrr',
+             'nullif(monthly.start_mrr, 0)') }} as net_revenue_retention
 from monthly
 left join billed on monthly.month_start = billed.month_start

@@ -42,7 +42,7 @@ select
     contraction_mrr,
     churned_mrr,
     end_mrr,
-    (start_mrr + contraction_mrr + churned_mrr) / nullif(start_mrr, 0) as gross_revenue_retention,
-    (start_mrr + expansion_mrr + reactivation_mrr + contraction_mrr + churned_mrr) / nullif(start_mrr, 0) as net_revenue_retention,
-    end_mrr / nullif(first_value(end_mrr) over (partition by cohort_month order by month_start), 0) as mrr_share_of_first_month
+    {{ ratio('start_mrr + contraction_mrr + churned_mrr', 'nullif(start_mrr, 0)') }} as gross_revenue_retention,
+    {{ ratio('start_mrr + expansion_mrr + reactivation_mrr + contraction_mrr + churned_mrr', 'nullif(start_mrr, 0)') }} as net_revenue_retention,
+    {{ ratio('end_mrr', 'nullif(first_value(end_mrr) over (partition by cohort_month order by month_start), 0)') }} as mrr_share_of_first_month
 from cohort_months

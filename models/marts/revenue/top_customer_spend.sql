@@ -28,14 +28,14 @@ grouped as (
     select
         year_start,
         max(customers) as customers,
-        sum(case when revenue_rank <= ceiling(customers * 0.10) then revenue end)
-            / sum(case when revenue_rank <= ceiling(customers * 0.10) then orders end) as top_10_percent_revenue_per_order,
-        sum(case when revenue_rank > ceiling(customers * 0.10) then revenue end)
-            / sum(case when revenue_rank > ceiling(customers * 0.10) then orders end) as other_90_percent_revenue_per_order,
-        sum(case when revenue_rank <= ceiling(customers * 0.01) then revenue end)
-            / sum(case when revenue_rank <= ceiling(customers * 0.01) then orders end) as top_1_percent_revenue_per_order,
-        sum(case when revenue_rank > ceiling(customers * 0.01) then revenue end)
-            / sum(case when revenue_rank > ceiling(customers * 0.01) then orders end) as other_99_percent_revenue_per_order
+        {{ ratio('sum(case when revenue_rank <= ceiling(customers * 0.10) then revenue end)',
+                 'sum(case when revenue_rank <= ceiling(customers * 0.10) then orders end)') }} as top_10_percent_revenue_per_order,
+        {{ ratio('sum(case when revenue_rank > ceiling(customers * 0.10) then revenue end)',
+                 'sum(case when revenue_rank > ceiling(customers * 0.10) then orders end)') }} as other_90_percent_revenue_per_order,
+        {{ ratio('sum(case when revenue_rank <= ceiling(customers * 0.01) then revenue end)',
+                 'sum(case when revenue_rank <= ceiling(customers * 0.01) then orders end)') }} as top_1_percent_revenue_per_order,
+        {{ ratio('sum(case when revenue_rank > ceiling(customers * 0.01) then revenue end)',
+                 'sum(case when revenue_rank > ceiling(customers * 0.01) then orders end)') }} as other_99_percent_revenue_per_order
     from ranked
     group by 1
 )

@@ -1,6 +1,7 @@
 {{
     config(
-        materialized=incremental_or_table(),
+        materialized='incremental',
+        partition_by=partitioned_on_spark('load_id'),
         incremental_strategy='delete+insert',
         unique_key=['load_id', 'load_row_number'],
         on_schema_change='fail',
