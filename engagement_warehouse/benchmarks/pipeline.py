@@ -11,10 +11,8 @@
    into a table, ranking copies by event id, 30-minute sessionization), written as plainly and
    narrowly as possible, so the build's ratio to it is comparable across machines.
 
-With EW_ENGINE=spark (docs/spark.md) a stage is the plain-dbt sequence Spark builds with so far, timed step by step
-(preflight, dbt build up to the statistics, `make statistics`, dbt build of what reads them; no Dagster, publish or
-micro-batch yet): the full build, then the last day landed whole and built again (every Spark build is a full build
-until its incremental strategies are written). The floor stays DuckDB's.
+With EW_ENGINE=spark (docs/spark.md) the same stages run the same Dagster graph on Spark (dbt-spark, `local[*]`); the
+floor stays DuckDB's.
 
 Each pipeline stage runs in a child process; peak memory is the largest sum of the resident set
 sizes of that process and its children (dbt), sampled every 0.2 s from /proc (Linux). The bench
@@ -38,7 +36,7 @@ from pathlib import Path
 
 import duckdb
 
-from engagement_warehouse.settings import LANDING_TABLES, PROJECT_ROOT, WarehouseSettings, dbt_command
+from engagement_warehouse.settings import LANDING_TABLES, PROJECT_ROOT, WarehouseSettings
 
 
 @dataclass(frozen=True)
@@ -167,8 +165,9 @@ def materialise(stage: str, last_day: str, result_file: Path) -> None:
         tags = whole_landing_tags() if stage == "full" else {RANGE_START_TAG: last_day, RANGE_END_TAG: last_day}
         result = materialize(list(defs.assets), resources=defs.resources, tags=tags, instance=instance,
                              raise_on_error=False)
-    if not result.success:
-        raise SystemExit(f"error: the Dagster run of the {stage} stage failed; see the log above.")
+    skipped = [event.step_key for event in result.all_events if event.event_type_value == "STEP_SKIPPED"]
+    if not result.success or skipped:
+        raise SystemExit(f"error: the Dagster run of the {stage} stage failed (skipped: {skipped or 'none'}); see the log above.")
     steps: dict[str, float] = {}
     starts: dict[str, float] = {}
     for entry in instance.all_logs(result.run_id):
@@ -183,33 +182,6 @@ def materialise(stage: str, last_day: str, result_file: Path) -> None:
     for run_results in (PROJECT_ROOT / "target").glob(f"*-{result.run_id[:7]}-*/run_results.json"):
         for node in json.loads(run_results.read_text())["results"]:
             models.append((node["unique_id"], node["execution_time"]))
-    result_file.write_text(json.dumps({"steps": steps, **node_timings(models)}))
-
-
-def plain_dbt_steps(target_root: Path) -> dict[str, list[str]]:
-    """The commands of a plain-dbt build (docs/spark.md, README "Plain dbt"), each dbt step with a target folder of its own."""
-    dbt_args = ("--exclude-resource-type", "unit_test", "--vars", json.dumps({"verify_injected_faults": False}))
-    return {
-        "preflight": [sys.executable, "-m", "engagement_warehouse.landing"],
-        "dbt build up to the statistics": dbt_command("build", "--exclude", "source:statistics+", "--indirect-selection", "buildable",
-                                                      *dbt_args, target_path=target_root / "up-to-statistics"),
-        "make statistics": [sys.executable, "-m", "engagement_warehouse.commands.statistics"],
-        "dbt build source:statistics+": dbt_command("build", "--select", "source:statistics+", *dbt_args,
-                                                    target_path=target_root / "after-statistics"),
-    }
-
-
-def build_with_plain_dbt(stage: str, result_file: Path) -> None:
-    """Child process: one stage as plain dbt (the Spark bench), then its step and dbt model timings."""
-    target_root = result_file.parent / f"target-{stage}"
-    steps = {}
-    for name, command in plain_dbt_steps(target_root).items():
-        started = time.perf_counter()
-        if subprocess.run(command, cwd=PROJECT_ROOT).returncode != 0:
-            raise SystemExit(f"error: step {name!r} of the {stage} stage failed; see the log above.")
-        steps[name] = round(time.perf_counter() - started, 1)
-    models = [(node["unique_id"], node["execution_time"]) for run_results in target_root.glob("*/run_results.json")
-              for node in json.loads(run_results.read_text())["results"]]
     result_file.write_text(json.dumps({"steps": steps, **node_timings(models)}))
 
 
@@ -290,8 +262,8 @@ def record(result: dict) -> None:
            f"{full['peak_rss_mib']:,} MiB | "
            f"{daily['wall_seconds']:.0f} s ({daily['wall_seconds'] / full['wall_seconds']:.1%}) | "
            f"{daily['peak_rss_mib']:,} MiB | {result['floor_seconds']:.0f} s ({result['floor_ratio']:.1f}×) | "
-           f"{'-' if on_spark else format(result['published_mib'], ',') + ' MiB'} | {result['machine']} | "
-           f"{result['date']}, {result['commit']} | {'-' if on_spark else format(result['trigger']['wall_seconds'], '.0f') + ' s'} |")
+           f"{result['published_mib']:,} MiB | {result['machine']} | "
+           f"{result['date']}, {result['commit']} | {result['trigger']['wall_seconds']:.0f} s |")
     text = DOC.read_text()
     if DOC_MARKER not in text:
         raise SystemExit(f"error: {DOC} lost the line {DOC_MARKER!r}; put it back below the bench table.")
@@ -343,22 +315,17 @@ def bench(scale_name: str, seed: int) -> dict:
         env.pop(name, None)
     settings = WarehouseSettings.from_env(env)
 
-    on_spark = settings.engine == "spark"
     land(generated, landing, days[:-1])
-    print(f"full build: {len(days) - 1} days landed, fresh warehouse" + (" (Spark, plain dbt)" if on_spark else ""), flush=True)
+    print(f"full build on {settings.engine}: {len(days) - 1} days landed, fresh warehouse", flush=True)
     full = run_stage("full", env, run_dir / "full.json")
     land(generated, landing, days[-1:])
-    if on_spark:
-        print(f"daily: day {days[-1]} landed, built again (tables on Spark: a full build)", flush=True)
-        daily, trigger = run_stage("daily", env, run_dir / "daily.json"), None
-    else:
-        last_hour = land_last_hour_apart(generated, landing, days[-1])
-        print(f"daily incremental: day {days[-1]} landed but its last hour of events, one partition", flush=True)
-        daily = run_stage("daily", env | {"EW_BENCH_LAST_DAY": days[-1]}, run_dir / "daily.json")
-        print(f"event trigger: the last hour of {days[-1]} lands as a new load file; micro-batch to the audience exports",
-              flush=True)
-        land_last_hour(generated, days[-1], last_hour)
-        trigger = run_stage("trigger", env | {"EW_BENCH_LAST_DAY": days[-1]}, run_dir / "trigger.json")
+    last_hour = land_last_hour_apart(generated, landing, days[-1])
+    print(f"daily incremental: day {days[-1]} landed but its last hour of events, one partition", flush=True)
+    daily = run_stage("daily", env | {"EW_BENCH_LAST_DAY": days[-1]}, run_dir / "daily.json")
+    print(f"event trigger: the last hour of {days[-1]} lands as a new load file; micro-batch to the audience exports",
+          flush=True)
+    land_last_hour(generated, days[-1], last_hour)
+    trigger = run_stage("trigger", env | {"EW_BENCH_LAST_DAY": days[-1]}, run_dir / "trigger.json")
     print("floor: raw DuckDB queries on the same events", flush=True)
     floor_timings = floor(settings, landing, run_dir / "floor.duckdb")
     with duckdb.connect() as con:
@@ -369,8 +336,9 @@ def bench(scale_name: str, seed: int) -> dict:
         "customers": SCALES[scale_name].customers, "full": full, "daily": daily, "trigger": trigger,
         "floor": floor_timings, "floor_seconds": round(floor_seconds, 1),
         "floor_ratio": round(full["wall_seconds"] / floor_seconds, 2),
-        "warehouse_mib": round(_folder_size(settings.spark_dir / "warehouse" if on_spark else settings.warehouse_path) / 2**20),
-        "published_mib": None if on_spark else round(settings.published_path.stat().st_size / 2**20),
+        "warehouse_mib": round(_folder_size(settings.spark_dir / "warehouse" if settings.engine == "spark"
+                                            else settings.warehouse_path) / 2**20),
+        "published_mib": round(settings.published_path.stat().st_size / 2**20),
         "machine": machine(), "python": platform.python_version(), "duckdb": duckdb.__version__,
         "commit": commit(), "date": datetime.now(UTC).date().isoformat(),
     }
@@ -386,8 +354,6 @@ def report(result: dict) -> str:
              f"{result['customers']:,} customers, "
              f"{result['days']} days ({result['machine']}, commit {result['commit']})"]
     for name, stage in (("full build", full), ("daily incremental", daily), ("event trigger (file -> export)", result["trigger"])):
-        if stage is None:
-            continue
         lines.append(f"{name}: {stage['wall_seconds']:.1f} s wall, peak RSS {stage['peak_rss_mib']:,} MiB, "
                      f"dbt model time {stage['dbt_model_seconds']:.1f} s, dbt test time {stage['dbt_test_seconds']:.1f} s")
         lines += [f"  step {step:<40}{seconds:>8.1f} s" for step, seconds in stage["steps"].items()]
@@ -396,8 +362,7 @@ def report(result: dict) -> str:
     lines.append(f"daily / full: {daily['wall_seconds'] / full['wall_seconds']:.1%}")
     lines.append("floor: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result["floor"].items())
                  + f"; full build / floor = {result['floor_ratio']:.1f}")
-    lines.append(f"warehouse {result['warehouse_mib']:,} MiB, published copy "
-                 + (f"{result['published_mib']:,} MiB" if result["published_mib"] is not None else "none (Spark)"))
+    lines.append(f"warehouse {result['warehouse_mib']:,} MiB, published copy {result['published_mib']:,} MiB")
     return "\n".join(lines)
 
 
@@ -411,10 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stage-result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.stage:
-        if WarehouseSettings.from_env().engine == "spark":
-            build_with_plain_dbt(args.stage, args.stage_result)
-        else:
-            materialise(args.stage, os.environ.get("EW_BENCH_LAST_DAY", ""), args.stage_result)
+        materialise(args.stage, os.environ.get("EW_BENCH_LAST_DAY", ""), args.stage_result)
         return 0
     if args.plot:
         plot()

@@ -61,29 +61,17 @@ def test_a_result_row_goes_above_the_marker(tmp_path, monkeypatch):
     assert lines[-1] == "tail"
 
 
-def test_a_spark_result_row_says_spark_and_has_no_publish_or_trigger(tmp_path, monkeypatch):
+def test_a_spark_result_row_says_spark(tmp_path, monkeypatch):
     doc = tmp_path / "benchmarks.md"
     doc.write_text(f"| header |\n{benchmark.DOC_MARKER}\n")
     monkeypatch.setattr(benchmark, "DOC", doc)
     stage = {"wall_seconds": 300.0, "peak_rss_mib": 3000}
-    benchmark.record({"scale": "S", "engine": "spark", "raw_events": 1_234, "full": stage, "daily": stage, "trigger": None,
-                      "floor_seconds": 20.0, "floor_ratio": 15.0, "published_mib": None, "machine": "2 cores, 24 GiB",
-                      "date": "2026-12-07", "commit": "abc1234"})
+    benchmark.record({"scale": "S", "engine": "spark", "raw_events": 1_234, "full": stage, "daily": stage,
+                      "trigger": {"wall_seconds": 90.0}, "floor_seconds": 20.0, "floor_ratio": 15.0, "published_mib": 40,
+                      "machine": "2 cores, 24 GiB", "date": "2026-12-07", "commit": "abc1234"})
     row = doc.read_text().splitlines()[1]
-    assert row.startswith("| S (Spark) | 1,234 | 300 s | 3,000 MiB | 300 s (100.0%) |")
-    assert row.endswith("| 20 s (15.0×) | - | 2 cores, 24 GiB | 2026-12-07, abc1234 | - |")
-
-
-def test_plain_dbt_stage_runs_what_docs_spark_md_says(tmp_path):
-    """The Spark bench times the commands a user runs (docs/spark.md): preflight, dbt up to the statistics, make
-    statistics, dbt on what reads them; each dbt step writes its own target folder."""
-    steps = benchmark.plain_dbt_steps(tmp_path)
-    assert list(steps) == ["preflight", "dbt build up to the statistics", "make statistics", "dbt build source:statistics+"]
-    assert steps["preflight"][-2:] == ["-m", "engagement_warehouse.landing"]
-    assert steps["make statistics"][-2:] == ["-m", "engagement_warehouse.commands.statistics"]
-    up_to, after = steps["dbt build up to the statistics"], steps["dbt build source:statistics+"]
-    assert up_to[up_to.index("--exclude") + 1] == "source:statistics+" and after[after.index("--select") + 1] == "source:statistics+"
-    assert up_to[up_to.index("--target-path") + 1] != after[after.index("--target-path") + 1]
+    assert row == ("| S (Spark) | 1,234 | 300 s | 3,000 MiB | 300 s (100.0%) | 3,000 MiB | 20 s (15.0×) | 40 MiB | "
+                   "2 cores, 24 GiB | 2026-12-07, abc1234 | 90 s |")
 
 
 def test_floor_dedup_ranks_exactly_the_later_copies(tmp_path):
