@@ -126,15 +126,6 @@ def test_an_empty_landing_folder_fails_with_what_to_do(tmp_path, monkeypatch):
     assert "no readable load file" in message and "make data" in message and "EW_LANDING_DIR" in message
 
 
-def test_the_dagster_graph_refuses_the_spark_engine_with_what_to_do(tmp_path, monkeypatch):
-    (tmp_path / "landing").mkdir()
-    _use({**warehouse_env(tmp_path, tmp_path / "landing"), "EW_ENGINE": "spark"}, monkeypatch)
-    result = materialize([landing_preflight], resources=defs.resources, raise_on_error=False)
-    failure = next(e for e in result.all_events if e.is_step_failure)
-    message = str(failure.step_failure_data.error)
-    assert "EW_ENGINE=spark" in message and "docs/spark.md" in message and "Unset EW_ENGINE" in message
-
-
 def test_a_new_load_file_refreshes_the_event_triggered_audience_without_the_daily_refresh(tmp_path, monkeypatch):
     """A trial customer in audience_trial_without_key_action uses a feature in their first days; the event arrives late,
     in a load file of its own. The micro-batch the landing sensor starts takes them out of the exported audience."""
