@@ -3,9 +3,9 @@
 dbt-spark's session method keeps each table as a folder of parquet files under `$EW_SPARK_DIR/warehouse/<schema>.db/`.
 What runs on DuckDB around a Spark build — the Python statistics, the copy BI tools read and the audience exports, in
 the Dagster graph or as `make statistics` and `make publish` — opens a DuckDB file holding one view per such table, so
-it runs unchanged on Spark's rows. What
-DuckDB hands to Spark — the preflight's landing tables, the statistics — goes the other way: one parquet folder per
-table, `$EW_SPARK_DIR/<schema>/<table>/`, which a Spark run registers as that table (macro register_parquet_folders).
+it runs unchanged on Spark's rows. What DuckDB hands to Spark — the preflight's landing tables, the statistics — goes
+the other way: one parquet folder per table, `$EW_SPARK_DIR/<schema>/<table>/`, which a Spark run registers as that
+table (macro register_parquet_folders).
 """
 
 import shutil
