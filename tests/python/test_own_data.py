@@ -7,17 +7,19 @@ import re
 import shutil
 import subprocess
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import BUILD_UP_TO_STATISTICS, generate_small, run_dbt, warehouse_env
+from conftest import BUILD_UP_TO_STATISTICS, generate_small, run_dbt, spark_table_rows, warehouse_env
 from dagster import AssetCheckKey, AssetKey, DagsterInstance, DagsterRun, DagsterRunStatus
 
 from engagement_warehouse.landing import preflight
 from engagement_warehouse.landing.contract import contract_markdown, landing_contract
 from engagement_warehouse.settings import PROJECT_ROOT, WarehouseSettings, dbt_command
+from engagement_warehouse.spark_tables import create_spark_table_views
 from orchestration import partitions
 
 GOOD_TIME = "2026-06-02T10:00:00+02:00"
@@ -29,10 +31,11 @@ def _one_row_file(landing, table, name, **overrides):
     pq.write_table(pa.Table.from_pylist([row]), landing / table / name)
 
 
-@pytest.fixture(scope="module")
-def hostile_build(tmp_path_factory):
-    """A clean generated landing plus one hand-made file per hostile case, built with plain dbt as a user would."""
-    root = tmp_path_factory.mktemp("hostile")
+@pytest.fixture(scope="module", params=["duckdb", "spark"])
+def hostile_build(request, tmp_path_factory):
+    """A clean generated landing plus one hand-made file per hostile case, built with plain dbt as a user would, on
+    each engine: on Spark the models' casts and JSON checks are Spark's (docs/spark.md)."""
+    root = tmp_path_factory.mktemp(f"hostile_{request.param}")
     landing = root / "landing"
     generate_small(landing, customers=30, days=3, fault_rate=0.0)
     shutil.rmtree(landing / "_generator")  # a user's folder has no generator manifest
@@ -65,13 +68,35 @@ def hostile_build(tmp_path_factory):
     (landing / "clicks").mkdir()
     (landing / "clicks" / "a.parquet").write_bytes(good)
     env = warehouse_env(root, landing)
-    result = run_dbt(env, *BUILD_UP_TO_STATISTICS, "--vars", '{"verify_injected_faults": false}')
+    args = (*BUILD_UP_TO_STATISTICS, "--vars", '{"verify_injected_faults": false}')
+    if request.param == "spark":
+        env |= {"EW_ENGINE": "spark", "EW_SPARK_DIR": str(root / "spark")}
+        args += ("--exclude-resource-type", "unit_test")  # as docs/spark.md runs it: unit tests check the SQL on DuckDB
+    result = run_dbt(env, *args)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     return env, result.stdout
 
 
 def _query(env, sql):
-    with duckdb.connect(env["EW_WAREHOUSE_PATH"], read_only=True) as con:
+    """`sql` on the build's tables: the warehouse file; on Spark, the preflight's `landing` schema in that file and
+    views over Spark's staging and marts tables. Spark's dbt views are SQL in its catalog, which DuckDB cannot read:
+    the staging views are here what they select, a base table's rows of one disposition (stg_*: staged, with every
+    column of the base table; quarantine_*: quarantined)."""
+    if env.get("EW_ENGINE") != "spark":
+        with duckdb.connect(env["EW_WAREHOUSE_PATH"], read_only=True) as con:
+            return con.execute(sql).fetchall()
+    with duckdb.connect() as con:
+        con.execute(f"attach '{env['EW_WAREHOUSE_PATH']}' as preflight (read_only)")
+        con.execute("create schema landing")
+        for (table,) in con.execute("select table_name from information_schema.tables where table_catalog = 'preflight' "
+                                    "and table_schema = 'landing'").fetchall():
+            con.execute(f"create view landing.{table} as select * from preflight.landing.{table}")
+        create_spark_table_views(con, Path(env["EW_SPARK_DIR"]), ("staging", "marts"))
+        for (base,) in con.execute("select table_name from information_schema.tables where table_schema = 'staging' "
+                                   "and starts_with(table_name, 'base_')").fetchall():
+            for view, disposition in (("stg_", "staged"), ("quarantine_", "quarantined")):
+                con.execute(f"create view staging.{base.replace('base_', view, 1)} as select * from staging.{base} "
+                            f"where row_disposition = '{disposition}'")
         return con.execute(sql).fetchall()
 
 
@@ -187,7 +212,8 @@ def _land_foreign_export(landing):
             writer.writerow([f"hit-{number}", user, EVENT_NAME_MAP[name], at.isoformat(timespec="milliseconds"), page, "", "x"])
 
 
-def test_an_events_only_export_builds_and_publishes_with_make_build(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])
+def test_an_events_only_export_builds_and_publishes_with_make_build(engine, tmp_path, monkeypatch, capsys):
     from engagement_warehouse.commands import build
 
     landing = tmp_path / "landing"
@@ -196,6 +222,9 @@ def test_an_events_only_export_builds_and_publishes_with_make_build(tmp_path, mo
     for name, value in warehouse_env(tmp_path, landing).items():
         if name.startswith(("EW_", "DAGSTER_HOME")):
             monkeypatch.setenv(name, value)
+    # On Spark (docs/spark.md) the same command builds Spark's tables and publishes the same DuckDB copy from them.
+    monkeypatch.setenv("EW_ENGINE", engine)
+    monkeypatch.setenv("EW_SPARK_DIR", str(tmp_path / "spark"))
     monkeypatch.setenv("EW_AS_OF_DATE", "2026-03-10")
     monkeypatch.delenv("EW_PARTITIONS_START", raising=False)
     assert build.main([]) == 0, capsys.readouterr().err
@@ -207,8 +236,13 @@ def test_an_events_only_export_builds_and_publishes_with_make_build(tmp_path, mo
         sessions = con.execute("select count(*) from marts.fct_sessions").fetchone()[0]
         dau = dict(con.execute("select activity_date, dau from marts.engagement_daily").fetchall())
         customers = con.execute("select count(*) from marts.dim_customers").fetchone()[0]
-    with duckdb.connect(str(WarehouseSettings.from_env().warehouse_path), read_only=True) as con:
-        as_of = con.execute("select as_of_at from intermediate.int_reporting_clock").fetchone()[0]
+    if engine == "spark":
+        with duckdb.connect() as con:
+            clock = spark_table_rows(tmp_path / "spark", "intermediate", "int_reporting_clock")
+            as_of = con.execute(f"select as_of_at from {clock}").fetchone()[0]
+    else:
+        with duckdb.connect(str(WarehouseSettings.from_env().warehouse_path), read_only=True) as con:
+            as_of = con.execute("select as_of_at from intermediate.int_reporting_clock").fetchone()[0]
     assert sessions == _independent_sessions(FOREIGN_HITS) == 6
     assert {d: n for d, n in dau.items() if n} == {date(2026, 3, 2): 2, date(2026, 3, 3): 1, date(2026, 3, 4): 1}
     assert as_of == datetime(2026, 3, 10)
