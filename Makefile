@@ -9,16 +9,17 @@ DUCKDB_1_4 := $(VENV)/duckdb-1.4
 .PHONY: demo build preflight statistics publish erase-at-source test lint lock data dagster docs dashboard dashboard-screenshots bench bench-plot bench-generator bench-feedback bench-statistics backtest screenshot chromium clean
 
 # The exact versions come from requirements.lock (`make lock` writes it from pyproject.toml), installed with uv
-# (from PyPI, several times faster than pip); pip installs the same lock where uv cannot be had. Bytecode is compiled
-# at install (pip does by default, uv on request): where PYTHONDONTWRITEBYTECODE is set (many CI and container images)
-# every process would otherwise compile dbt and Dagster from source — 3.5 s of each dbt invocation (9.2 s -> 5.7 s
-# for a one-view `dbt build` on the L warehouse) and 3 s of each Dagster start.
+# (from PyPI, several times faster than pip); pip installs the same lock where uv cannot be had. Where
+# PYTHONDONTWRITEBYTECODE is set (many CI and container images) bytecode is compiled at install, or every process would
+# compile dbt and Dagster from source — 3.5 s of each dbt invocation (9.2 s -> 5.7 s for a one-view `dbt build` on the
+# L warehouse) and 3 s of each Dagster start. Elsewhere Python writes it on first import, for the modules a command
+# uses, instead of compiling every installed package up front.
 UV_VERSION := 0.13.8
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	if $(BIN)/pip install --quiet uv==$(UV_VERSION); then \
-		$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock && \
+		$(BIN)/uv pip install --quiet $(if $(PYTHONDONTWRITEBYTECODE),--compile-bytecode) --python $(BIN)/python -r requirements.lock && \
 		$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .; \
 	else \
 		$(BIN)/pip install --quiet -r requirements.lock && $(BIN)/pip install --quiet --no-deps -e .; \
@@ -37,7 +38,7 @@ apt_install = { command -v apt-get >/dev/null && { apt-get install -y -qq $(1) >
 $(VENV)/.spark-installed: $(BIN)/.installed requirements-spark.lock
 	@command -v java >/dev/null || $(call apt_install,openjdk-17-jre-headless) || \
 		{ echo "error: install Java 17 (Debian: apt-get install openjdk-17-jre-headless) for Spark"; exit 2; }
-	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-spark.lock || $(BIN)/pip install --quiet -r requirements-spark.lock
+	$(BIN)/uv pip install --quiet $(if $(PYTHONDONTWRITEBYTECODE),--compile-bytecode) --python $(BIN)/python -r requirements-spark.lock || $(BIN)/pip install --quiet -r requirements-spark.lock
 	touch $@
 
 # What a target that builds needs installed: with EW_ENGINE=spark, the Spark extra and Java too.

@@ -29,17 +29,32 @@ def _newest_dbt_source_mtime() -> float:
     return newest
 
 
+def _project() -> DbtProject:
+    return DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT)
+
+
+def start_parse_if_stale() -> subprocess.Popen | None:
+    """`dbt parse` started when the manifest is missing or older than a dbt source file, so the asset graph matches
+    the models on disk; None when the manifest is up to date. The dbt beside this interpreter parses: a venv need
+    not be on PATH. `make demo` and `make build` start it first, beside the data generation or the preflight (a
+    parse takes about 8 s), and wait for it before the asset graph loads."""
+    manifest = _project().manifest_path
+    if manifest.exists() and manifest.stat().st_mtime >= _newest_dbt_source_mtime():
+        return None
+    return subprocess.Popen(dbt_command("parse", "--quiet", target_path=manifest.parent))
+
+
+def wait_for_parse(parse: subprocess.Popen | None) -> None:
+    if parse is not None and parse.wait() != 0:
+        raise subprocess.CalledProcessError(parse.returncode, parse.args)
+
+
 @cache
 def dbt_project() -> DbtProject:
-    """The dbt project, its manifest parsed again when missing or older than a dbt source file, so the asset graph
-    matches the models on disk — under `dagster dev` (instead of dagster-dbt's `prepare_if_dev`, which needs `dbt`
-    on PATH) and outside it (a fresh clone, the demo, tests). The dbt beside this interpreter parses: a venv need
-    not be on PATH."""
-    project = DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT)
-    manifest = project.manifest_path
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_dbt_source_mtime():
-        subprocess.run(dbt_command("parse", "--quiet", target_path=manifest.parent), check=True)
-    return project
+    """The dbt project, its manifest up to date (start_parse_if_stale) — under `dagster dev` (instead of dagster-dbt's
+    `prepare_if_dev`, which needs `dbt` on PATH) and outside it (a fresh clone, the demo, tests)."""
+    wait_for_parse(start_parse_if_stale())
+    return _project()
 
 
 class WarehouseResource(ConfigurableResource):

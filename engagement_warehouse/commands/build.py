@@ -16,6 +16,7 @@ from dagster import materialize
 
 from engagement_warehouse.landing.preflight import EmptyLandingError, check_landing, require_readable_files
 from engagement_warehouse.settings import SettingsError, WarehouseSettings
+from orchestration.resources import start_parse_if_stale, wait_for_parse
 
 
 class BuildLockedError(RuntimeError):
@@ -90,8 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         settings = WarehouseSettings.from_env()
         with build_lock(settings):
             started = time.perf_counter()
+            parse = start_parse_if_stale()  # dbt parses the project on the other core during the preflight
             print(f"1/3 preflight of {settings.landing_dir}", flush=True)
             print(preflight_report(settings), flush=True)
+            wait_for_parse(parse)
             return build_and_summarise(settings, started)
     except (SettingsError, BuildLockedError, EmptyLandingError) as error:
         print(f"error: {error}", file=sys.stderr)

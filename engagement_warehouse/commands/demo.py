@@ -15,6 +15,7 @@ from engagement_warehouse.generator.cli import _date as parse_date
 from engagement_warehouse.generator.cli import generate
 from engagement_warehouse.landing.preflight import GENERATOR_FOLDER
 from engagement_warehouse.settings import SettingsError, WarehouseSettings
+from orchestration.resources import start_parse_if_stale, wait_for_parse
 
 
 class ForeignLandingError(RuntimeError):
@@ -46,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = WarehouseSettings.from_env()
         with build_lock(settings):
             started = time.perf_counter()
+            parse = start_parse_if_stale()  # dbt parses the project on the other core while the data is generated
             print(f"1/3 generating demo data into {settings.landing_dir}", flush=True)
             replace_demo_landing(settings)
             generate(settings.landing_dir, args.customers, args.history_days + args.days, args.seed,
@@ -53,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
                      progress=lambda m: print(m, flush=True))
             # Fresh data, fresh warehouse: incremental models must not keep rows of an earlier demo.
             settings.warehouse_path.unlink(missing_ok=True)
+            wait_for_parse(parse)
             return build_and_summarise(settings, started)
     except (SettingsError, BuildLockedError, ForeignLandingError) as error:
         print(f"error: {error}", file=sys.stderr)
