@@ -9,13 +9,18 @@
     {%- set target = arg_dict['target_relation'] -%}
     {%- set batch = arg_dict['temp_relation'] -%}
     {%- set columns = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
-    {%- set tail_column = config.get('tail_column', 'session_start') -%}
+    {%- set tail_column = person_tail_column() -%}
     {%- set recomputed = recomputed_person_tails(batch, tail_column) -%}
     {{ delete_person_tails(target, recomputed, tail_column) }};
 
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ batch }}
 {% endmacro %}
+
+{#- The column a person's tail starts on: the model's config `tail_column`, session_start where it sets none. -#}
+{% macro person_tail_column() -%}
+    {{ return(config.get('tail_column', 'session_start')) }}
+{%- endmacro %}
 
 {#- Statement: delete the rows of `target` whose person is in `recomputed` (person_key, recompute_from) from their
     recompute_from on. -#}

@@ -13,10 +13,13 @@
 {%- endmacro %}
 
 {#- Spark's tables have no DELETE: the partitions (or the table) holding the rows are written again when the hook is
-    rendered (spark_replace_rows, macros/spark.sql), and the hook has no statement left to run. -#}
+    rendered (spark_replace_rows, macros/spark.sql), and the hook has no statement left to run. A hook's relation is
+    its own model's table, partitioned on the model's config partition_by, or the ledger of consumed load files. -#}
 {% macro spark__replace_rows(relation, replaced, rows) -%}
     {%- if execute -%}
-        {%- do spark_replace_rows(relation, replaced, none if rows is none else '(' ~ rows ~ ') as new_rows') -%}
+        {%- set is_this_model = relation.schema == this.schema and relation.identifier == this.identifier -%}
+        {%- do spark_replace_rows(relation, replaced, none if rows is none else '(' ~ rows ~ ') as new_rows',
+                                  config.get('partition_by') if is_this_model else none) -%}
     {%- endif -%}
 {%- endmacro %}
 

@@ -92,10 +92,10 @@
             ({{ keys | join(', ') }}) in (select {{ keys | join(', ') }} from {{ batch }})
         {%- endset -%}
     {%- else -%}
-        {%- set tail_column = config.get('tail_column', 'session_start') -%}
+        {%- set tail_column = person_tail_column() -%}
         {%- set replaced = person_tail_condition(target, recomputed_person_tails(batch, tail_column), tail_column) -%}
     {%- endif -%}
-    {%- do spark_replace_rows(target, replaced, batch) -%}
+    {%- do spark_replace_rows(target, replaced, batch, config.get('partition_by')) -%}
     {{ return('drop table ' ~ batch) }}
 {%- endmacro %}
 
@@ -103,15 +103,14 @@
     Spark: replace the rows of `target` where `replaced` (a condition on its columns) is true by `rows` (a relation,
     or none to delete only), as `delete from target where replaced; insert into target select * from rows` would.
     Plain parquet tables cannot delete rows, so the part that changes is written again:
-      * partitioned (config partition_by of the model being built, when `target` is `this`): the partitions holding
-        a replaced row or a new row are overwritten (dynamic partition overwrite) with their kept rows and the new
-        ones, and a partition left with no row is dropped. A daily run rewrites the days it touches, not the table;
-      * otherwise (the identity map, the ledger of consumed load files): the table is written again, through a scratch
-        table, since Spark does not overwrite a table its query reads.
+      * partitioned on `partition_column`: the partitions holding a replaced row or a new row are overwritten
+        (dynamic partition overwrite) with their kept rows and the new ones, and a partition left with no row is
+        dropped. A daily run rewrites the days it touches, not the table;
+      * not partitioned (`partition_column` none: the identity map, the ledger of consumed load files): the table is
+        written again, through a scratch table, since Spark does not overwrite a table its query reads.
     Runs its statements when rendered.
 -#}
-{% macro spark_replace_rows(target, replaced, rows=none) -%}
-    {%- set partition_column = config.get('partition_by') if target.identifier == this.identifier else none -%}
+{% macro spark_replace_rows(target, replaced, rows=none, partition_column=none) -%}
     {%- set columns = adapter.get_columns_in_relation(target) | map(attribute='name') | join(', ') -%}
     {%- set new_rows = (' union all select ' ~ columns ~ ' from ' ~ rows) if rows is not none else '' -%}
     {%- set kept -%}
