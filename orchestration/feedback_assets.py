@@ -45,7 +45,7 @@ where stored.rules_fingerprint = $rules
                    "sentiment and whether it praises or complains (English and Korean). Texts assigned before under "
                    "the same seeds and code keep their rows; only new or changed texts are read again.")
 def feedback_text_themes(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    with statistics_connection(warehouse.settings(), replaces="feedback_text_themes") as con:
+    with statistics_connection(warehouse.settings(), replaces=context.asset_key.path[-1]) as con:
         keyword_rows = con.execute("select theme, language, keyword from reference.feedback_theme_keywords order by all").fetchall()
         term_rows = con.execute("select language, term, valence from reference.feedback_sentiment_terms order by all").fetchall()
         rules = rules_fingerprint(keyword_rows, term_rows)
@@ -74,7 +74,7 @@ def feedback_text_themes(context: AssetExecutionContext, warehouse: WarehouseRes
        description="Per theme, month and source: mentions, complaints and praise; per theme and month over all sources, "
                    "the test of a rise in complaints against the trailing three months, with false-discovery-rate control.")
 def feedback_theme_months(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    with statistics_connection(warehouse.settings(), replaces="feedback_theme_months") as con:
+    with statistics_connection(warehouse.settings(), replaces=context.asset_key.path[-1]) as con:
         rows = theme_months_with_alerts(con.sql(THEME_MONTHS_SQL).to_arrow_table())
         replace_table(con, "feedback_theme_months", rows)
     alerts = rows.filter(rows["is_alert"])
@@ -113,7 +113,7 @@ DRIVERS_SCHEMA = pa.schema([
        description="Per theme: NPS of respondents whose comment mentions it against all other respondents, "
                    "with adjusted-Wald intervals for each and for the difference.")
 def feedback_nps_drivers(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    with statistics_connection(warehouse.settings(), replaces="feedback_nps_drivers") as con:
+    with statistics_connection(warehouse.settings(), replaces=context.asset_key.path[-1]) as con:
         counts = {(theme, mentioning): (n, promoters, detractors)
                   for theme, mentioning, n, promoters, detractors in con.execute(NPS_BY_MENTION_SQL).fetchall()}
         records = []
@@ -145,7 +145,7 @@ CANDIDATES_SCHEMA = pa.schema([("language", pa.string()), ("candidate_rank", pa.
        description="Candidate themes (TF-IDF + NMF) among the texts no listed theme matched, with their top terms, "
                    "for a maintainer to review and add to seeds/feedback_theme_keywords.csv.")
 def feedback_candidate_themes(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    with statistics_connection(warehouse.settings(), replaces="feedback_candidate_themes") as con:
+    with statistics_connection(warehouse.settings(), replaces=context.asset_key.path[-1]) as con:
         texts = [text for (text,) in con.execute(
             "select texts.feedback_text from statistics.feedback_text_themes as mentions inner join intermediate.int_feedback_texts "
             "as texts on mentions.source = texts.source and mentions.text_id = texts.text_id where mentions.theme is null "

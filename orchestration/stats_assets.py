@@ -34,7 +34,8 @@ SPARK_BRIDGE = "statistics_bridge.duckdb"  # not statistics.duckdb: the file's c
 
 @contextmanager
 def statistics_connection(settings: WarehouseSettings, replaces: str):
-    """The DuckDB connection a statistics asset reads its inputs from and writes its table `replaces` to: the
+    """The DuckDB connection a statistics asset reads its inputs from and writes its table `replaces` (the last part of
+    its asset key, statistics.<table>) to: the
     warehouse. On Spark the bridge file $EW_SPARK_DIR/statistics_bridge.duckdb, with views over Spark's intermediate
     and reference tables (made again) and the statistics tables kept between runs (stored feedback themes are reused,
     as in the warehouse); when the block succeeds, the table `replaces` goes to $EW_SPARK_DIR/statistics/<table>/ as
@@ -103,7 +104,7 @@ def _survey_counts(con: duckdb.DuckDBPyConnection, survey_type: str, latest_only
        deps=[dbt_asset_key("int_survey_answers")], group_name=GROUP,
        description="NPS per month and per plan, country and touchpoint, with 95% adjusted-Wald intervals (SPEC §3).")
 def nps_summary(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    with statistics_connection(warehouse.settings(), replaces="nps_summary") as con:
+    with statistics_connection(warehouse.settings(), replaces=context.asset_key.path[-1]) as con:
         counts = _survey_counts(con, "nps", latest_only=True, count_columns=(
             "count(*) as respondents, count(case when score >= 9 then 1 end) as promoters, "
             "count(case when score <= 6 then 1 end) as detractors"))
@@ -127,7 +128,7 @@ def nps_summary(context: AssetExecutionContext, warehouse: WarehouseResource) ->
        deps=[dbt_asset_key("int_survey_answers")], group_name=GROUP,
        description="CSAT (share of 4–5 answers) per month and per plan, country and touchpoint, with 95% Wilson intervals.")
 def csat_summary(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    with statistics_connection(warehouse.settings(), replaces="csat_summary") as con:
+    with statistics_connection(warehouse.settings(), replaces=context.asset_key.path[-1]) as con:
         counts = _survey_counts(con, "csat", latest_only=False, count_columns=(
             "count(*) as answers, count(case when score >= 4 then 1 end) as satisfied"))
         n, satisfied = counts["answers"], counts["satisfied"]
@@ -164,7 +165,7 @@ def _period_discount_rate(monthly_rate: float, period_days: int) -> float:
        group_name=GROUP,
        description="Shifted-beta-geometric churn fit per initial plan (first lifecycles), with projected survival and DERL.")
 def subscription_retention_fits(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    with statistics_connection(warehouse.settings(), replaces="subscription_retention_fits") as con:
+    with statistics_connection(warehouse.settings(), replaces=context.asset_key.path[-1]) as con:
         monthly_rate = float(_settings(con)["monthly_discount_rate"])
         plans = con.execute("select plan_id, billing_period_days from reference.plans order by plan_id").fetchall()
         lifetimes = con.execute(LIFETIMES_SQL).fetchnumpy()
@@ -246,7 +247,7 @@ ORDER_VALUE_COLUMNS = ("p_alive", "expected_purchases", "expected_order_value_us
        group_name=GROUP,
        description="Per customer: BG/NBD P(alive) and expected orders, Gamma-Gamma spend, sBG subscription value, predictive CLV.")
 def customer_clv_predictions(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-    with statistics_connection(warehouse.settings(), replaces="customer_clv_predictions") as con:
+    with statistics_connection(warehouse.settings(), replaces=context.asset_key.path[-1]) as con:
         settings = _settings(con)
         margin, monthly_rate = float(settings["gross_margin"]), float(settings["monthly_discount_rate"])
         horizon = int(settings["clv_horizon_months"])
