@@ -42,12 +42,12 @@
 {%- endmacro %}
 
 {#- Query: the anonymous ids whose events incremental event models stitch again whatever their date: first identified
-    on or after `from_date` (retroactive stitching of their earlier events), logged in on by an event of a load file
+    on or after `from_date` (retroactive stitching of their earlier events; is_reprocessed_from), logged in on by an event of a load file
     new to the model (a login that lands late, its time before the window, identifies the device now; is_from_new_load_file),
     or once used by a since-erased customer. `identity`: int_identity_map or a CTE over it. -#}
 {% macro restitched_anonymous_ids(identity, from_date) -%}
     select anonymous_id from {{ identity }}
-    where cast(first_identified_at as date) >= {{ from_date }} or had_erased_customer
+    where {{ is_reprocessed_from('cast(first_identified_at as date)', from_date) }} or had_erased_customer
     union
     select anonymous_id from {{ ref('stg_app__events') }}
     where customer_key is not null and {{ is_from_new_load_file('load_id') }}
@@ -56,18 +56,30 @@
 {#- The first event date an incremental event model reprocesses: `engagement_lookback_days` (default 0) before the
     partition start, or before `newest_loaded_date` (the model's newest date) in a run without a partition. Late events
     need no lookback: they are in load files, and a model reprocesses every event of a file new to it whatever its
-    date, as it does the events of re-stitched ids. A micro-batch (EW_MICRO_BATCH set by the Dagster job
-    refresh_event_triggers) looks back no day even where the var sets some. -#}
+    date, as it does the events of re-stitched ids. -#}
 {% macro reprocess_from_date(newest_loaded_date) -%}
-    {%- set lookback_days = 0 if env_var('EW_MICRO_BATCH', '') else var('engagement_lookback_days') -%}
-    {{ dbt.dateadd('day', -lookback_days, reprocess_start_date(newest_loaded_date)) }}
+    {{ dbt.dateadd('day', -var('engagement_lookback_days'), reprocess_start_date(newest_loaded_date)) }}
+{%- endmacro %}
+
+{#- A micro-batch (EW_MICRO_BATCH, set for the dbt steps of the Dagster job refresh_event_triggers) reprocesses no
+    days: what its load files change reaches each model through the ledger (files new to the model, the files of
+    released orphans withdrawn) and the ids those files log in on, so the other events of its day would only be
+    rewritten as they are. At L that was a whole day of fct_events (230k events) for an hour's file. -#}
+{% macro is_micro_batch() -%}
+    {{ return(env_var('EW_MICRO_BATCH', '') != '') }}
+{%- endmacro %}
+
+{#- SQL condition: `day_or_time` is on or after `from_date`, the first day an incremental run reprocesses; false in a
+    micro-batch, which reprocesses no days (is_micro_batch). -#}
+{% macro is_reprocessed_from(day_or_time, from_date) -%}
+    {%- if is_micro_batch() -%} false {%- else -%} ({{ day_or_time }} >= {{ from_date }}) {%- endif -%}
 {%- endmacro %}
 
 {#- SQL condition: `day_or_time` (an event's date, or its time: a timestamp column compared with the date) is in the
     reprocessing window, from `from_date` up to the partition end. Compare a column as it is stored: a scan prunes row
     groups on `event_at >= <date>`, never on `cast(event_at as date) >= <date>` (at L 0.7 s against 12.1 s). -#}
 {% macro is_in_reprocess_window(day_or_time, from_date) -%}
-    ({{ day_or_time }} >= {{ from_date }} {{ before_reprocess_end(day_or_time) }})
+    ({{ is_reprocessed_from(day_or_time, from_date) }} {{ before_reprocess_end(day_or_time) }})
 {%- endmacro %}
 
 {#- SQL condition: an event outside the window that the incremental event models reprocess all the same — its anonymous

@@ -30,7 +30,7 @@ PARTITION_TAG = "dagster/partition"
 
 WINDOW_ENVIRONMENT = ("EW_EVENT_DATE_FROM", "EW_EVENT_DATE_TO")
 # A run with this tag is a micro-batch for new load files (job refresh_event_triggers): its dbt steps reprocess no
-# lookback days (macro reprocess_from_date, environment variable EW_MICRO_BATCH).
+# days, only what the new files change (macro is_micro_batch, environment variable EW_MICRO_BATCH).
 MICRO_BATCH_TAG = "engagement_warehouse/micro_batch"
 
 

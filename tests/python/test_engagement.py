@@ -11,6 +11,7 @@ from dagster import materialize
 
 from engagement_warehouse.benchmarks.pipeline import land
 from engagement_warehouse.settings import PROJECT_ROOT
+from orchestration.automation import EVENT_TRIGGER_MODELS, EVENT_TRIGGERED_AUDIENCES
 from orchestration.dbt_assets import dbt_build_args, engagement_dbt_marts, event_dbt_models, warehouse_dbt_models
 from orchestration.definitions import defs
 from orchestration.landing import landing_preflight
@@ -19,8 +20,9 @@ from orchestration.resources import WarehouseResource
 
 ENGAGEMENT_MARTS = ("fct_events", "fct_sessions", "person_daily_activity", "person_daily_segments", "engagement_daily",
                     "retention_cohorts", "funnel_monthly")
-# What a micro-batch (the Dagster job refresh_event_triggers) builds of the engagement models.
-MICRO_BATCH_MODELS = "base_app__events stg_app__events int_identity_map fct_events"
+# What a micro-batch (the Dagster job refresh_event_triggers) builds before its audiences, and how its dbt steps run.
+MICRO_BATCH_MODELS = " ".join(name for name in EVENT_TRIGGER_MODELS if name not in EVENT_TRIGGERED_AUDIENCES)
+MICRO_BATCH_ENVIRONMENT = {"EW_MICRO_BATCH": "1"}
 BUILD_ENGAGEMENT = ("build", "--select", "+path:models/marts/engagement", "+stg_marketing__messages",
                     "--resource-type", "seed", "--resource-type", "model")
 INCREMENTAL_TABLES = ("staging.base_app__events", "staging.base_marketing__messages", "intermediate.int_identity_map",
@@ -56,6 +58,30 @@ def test_sessions_and_active_persons_survive_dirt_late_and_out_of_order_events(b
     assert persons == truth["events"]["active_persons_per_day"]
     assert engaged == truth["events"]["engaged_seconds"]
     assert shared == truth["events"]["shared_anonymous_ids"] > 0
+
+
+# Each anonymous id as all staged events describe it: seen from its first to its last event, mapped to the customer
+# of its first login (the earliest, then the lowest event id), with the number of customers logged in on it.
+_IDS_AS_STAGED = """
+    select anonymous_id, min(event_at) as first_seen_at, max(event_at) as last_seen_at,
+        arg_min(customer_key, (event_at, event_id)) filter (where customer_key is not null) as customer_key,
+        min(event_at) filter (where customer_key is not null) as first_identified_at,
+        count(distinct customer_key) as customers_seen
+    from staging.stg_app__events group by anonymous_id"""
+_BOTH_WAYS = "select (select count(*) from (from expected except all from actual)), " \
+             "(select count(*) from (from actual except all from expected))"
+# (rows expected and missing, rows there and not expected) of the identity map and of fct_events' stitching.
+MAPPED_AS_STAGED = {
+    "int_identity_map": f"""with expected as ({_IDS_AS_STAGED}),
+        actual as (select anonymous_id, first_seen_at, last_seen_at, customer_key, first_identified_at, customers_seen
+                   from intermediate.int_identity_map)
+        {_BOTH_WAYS}""",
+    "fct_events": f"""with ids as ({_IDS_AS_STAGED}),
+        expected as (select events.event_id, coalesce(events.customer_key, ids.customer_key, ids.anonymous_id) as person_key
+                     from staging.stg_app__events as events inner join ids on events.anonymous_id = ids.anonymous_id),
+        actual as (select event_id, person_key from marts.fct_events)
+        {_BOTH_WAYS}""",
+}
 
 
 def _differences(left: str, right: str, table: str) -> tuple[int, int]:
@@ -114,11 +140,12 @@ def daily_and_full(tmp_path_factory) -> tuple[str, str, dict[str, list], dict]:
             "order by customer_id limit 3").fetchall()]
     planted: dict = {"late_customers": late_customers, "landed": landed, "builds": []}
 
-    def build(index: int, *args: str) -> None:
+    def build(index: int, *args: str, environment: dict[str, str] | None = None) -> None:
         """One build, recorded with the files landed so far (planted["builds"]), for the replay on Spark."""
-        result = run_dbt(daily_env, *args)
+        result = run_dbt(daily_env | (environment or {}), *args)
         assert result.returncode == 0, (index, result.stdout[-5000:])
-        planted["builds"].append((index, args, sorted(str(p.relative_to(landed)) for p in landed.rglob("*") if p.is_file())))
+        planted["builds"].append((index, args, environment or {},
+                                  sorted(str(p.relative_to(landed)) for p in landed.rglob("*") if p.is_file())))
 
     for index, day in enumerate(days):
         _land_day_in_parts(root / "all", landed, day, late_customers if index == 2 else [])
@@ -172,7 +199,13 @@ def daily_and_full(tmp_path_factory) -> tuple[str, str, dict[str, list], dict]:
         if index == 7:
             # A micro-batch first (the trigger job's models): the late login and the file sent again reach fct_events
             # alone, and the daily build after it finds no new file, yet must re-stitch the device's sessions and days.
-            build(index, "build", "--select", MICRO_BATCH_MODELS, "--resource-type", "model")
+            # The micro-batch reprocesses no day, only what its files change: right after it, the identity map and
+            # fct_events must say what all staged events say.
+            build(index, "build", "--select", MICRO_BATCH_MODELS, "--resource-type", "model",
+                  environment=MICRO_BATCH_ENVIRONMENT)
+            with duckdb.connect(daily_path, read_only=True) as con:
+                planted["after the micro-batch"] = {name: con.execute(query).fetchone()
+                                                    for name, query in MAPPED_AS_STAGED.items()}
         build(index, *BUILD_ENGAGEMENT)
         if index == 2:
             with duckdb.connect(daily_path, read_only=True) as con:
@@ -212,14 +245,14 @@ def test_day_by_day_incremental_builds_on_spark_equal_a_full_refresh_on_spark(da
     spark_env = {name: {**warehouse_env(tmp_path / name, landing), "EW_ENGINE": "spark",
                         "EW_SPARK_DIR": str(tmp_path / name / "spark")} for name in ("daily", "full")}
     without_fault_manifest = ("--vars", "{verify_injected_faults: false}")  # the replayed landing has none
-    builds = [(index, args, files) for index, args, files in planted["builds"] if index in SPARK_REPLAYED_BUILDS]
-    assert [args == BUILD_ENGAGEMENT for _, args, _ in builds] == [True, True, True, False, True]
-    for index, args, files in [*builds, builds[-1]]:  # the last load twice, as a scheduler re-running it
+    builds = [build for build in planted["builds"] if build[0] in SPARK_REPLAYED_BUILDS]
+    assert [args == BUILD_ENGAGEMENT for _, args, _, _ in builds] == [True, True, True, False, True]
+    for index, args, environment, files in [*builds, builds[-1]]:  # the last load twice, as a scheduler re-running it
         for name in files:
             if not (landing / name).exists():
                 (landing / name).parent.mkdir(parents=True, exist_ok=True)
                 (landing / name).symlink_to(planted["landed"] / name)
-        result = run_dbt(spark_env["daily"], *args, *without_fault_manifest)
+        result = run_dbt(spark_env["daily"] | environment, *args, *without_fault_manifest)
         assert result.returncode == 0, (index, result.stdout[-5000:])
     assert "incremental model marts.fct_events" in result.stdout
     result = run_dbt(spark_env["full"], *BUILD_ENGAGEMENT, *without_fault_manifest, "--full-refresh")
@@ -233,6 +266,14 @@ def test_day_by_day_incremental_builds_on_spark_equal_a_full_refresh_on_spark(da
             assert con.execute(f"select count(*) from {full_rows}").fetchone()[0] > 0, table
             assert [con.execute(f"select count(*) from (select * from {a} except all select * from {b})").fetchone()[0]
                     for a, b in ((daily_rows, full_rows), (full_rows, daily_rows))] == [0, 0], table
+
+
+@pytest.mark.parametrize("model", MAPPED_AS_STAGED)
+def test_a_micro_batch_leaves_the_identity_map_and_fct_events_as_all_staged_events_say(daily_and_full, model):
+    """The micro-batch of load 8 (a file sent again, a late first login on a device last seen on day 1) reprocesses no
+    day, only what its load files change; right after it, before any daily build, nothing is stale."""
+    _, _, _, planted = daily_and_full
+    assert planted["after the micro-batch"][model] == (0, 0)
 
 
 def test_a_late_first_login_stitches_the_device_s_earlier_events_to_the_customer(daily_and_full):

@@ -33,17 +33,18 @@ mapped_before as (
     select * from {{ this }}
 ),
 
--- From the window's first date on, without its end: a merge must see an id's newer events too. Two disjoint branches,
--- so the scan prunes to the window's days and to the new load files instead of reading every event for one OR.
+-- From the window's first date on, without its end: a merge must see an id's newer events too (a micro-batch: no days,
+-- only its files). Two disjoint branches, so the scan prunes to the window's days and to the new load files instead
+-- of reading every event for one OR.
 {%- set from_date = reprocess_from_date('(select cast(max(last_seen_at) as date) from ' ~ this ~ ')') %}
 new_events as (
     select anonymous_id, customer_key, event_at, event_id
     from events
-    where event_at >= {{ from_date }}
+    where {{ is_reprocessed_from('event_at', from_date) }}
     union all
     select anonymous_id, customer_key, event_at, event_id
     from events
-    where (event_at >= {{ from_date }}) is not true
+    where {{ is_reprocessed_from('event_at', from_date) }} is not true
         and {{ is_from_new_load_file('load_id') }}
 ),
 
