@@ -35,8 +35,7 @@ SPARK_BRIDGE = "statistics_bridge.duckdb"  # not statistics.duckdb: the file's c
 
 @contextmanager
 def statistics_connection(settings: WarehouseSettings, replaces: str):
-    """The DuckDB connection a statistics asset reads its inputs from and writes its table `replaces` (the last part of
-    its asset key, statistics.<table>) to: the
+    """The DuckDB connection a statistics asset reads its inputs from and writes its table statistics.<replaces> to: the
     warehouse. On Spark the bridge file $EW_SPARK_DIR/statistics_bridge.duckdb, with views over Spark's intermediate
     and reference tables (made again) and the statistics tables kept between runs (stored feedback themes are reused,
     as in the warehouse); when the block succeeds, the table `replaces` goes to $EW_SPARK_DIR/statistics/<table>/ as

@@ -3,6 +3,7 @@ an events-only export in a foreign shape builds and publishes through `make buil
 
 import csv
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -236,8 +237,7 @@ def test_an_events_only_export_builds_and_publishes_with_make_build(engine, tmp_
         sessions = con.execute("select count(*) from marts.fct_sessions").fetchone()[0]
         dau = dict(con.execute("select activity_date, dau from marts.engagement_daily").fetchall())
         customers = con.execute("select count(*) from marts.dim_customers").fetchone()[0]
-    clock = _query({"EW_ENGINE": engine, "EW_WAREHOUSE_PATH": str(WarehouseSettings.from_env().warehouse_path),
-                    "EW_SPARK_DIR": str(tmp_path / "spark")}, "select as_of_at from intermediate.int_reporting_clock")
+    clock = _query(os.environ, "select as_of_at from intermediate.int_reporting_clock")  # the build's settings, set above
     assert sessions == _independent_sessions(FOREIGN_HITS) == 6
     assert {d: n for d, n in dau.items() if n} == {date(2026, 3, 2): 2, date(2026, 3, 3): 1, date(2026, 3, 4): 1}
     assert clock == [(datetime(2026, 3, 10),)]  # one row: the clock every customer model cross joins
