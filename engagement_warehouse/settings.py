@@ -58,6 +58,14 @@ def _iso_date(env: Mapping[str, str], name: str, meaning: str) -> str | None:
     return value
 
 
+def _whole_days(env: Mapping[str, str], name: str, default: int, meaning: str) -> int:
+    """The variable's number of days (0 or more), `default` when unset or empty."""
+    value = env.get(name) or str(default)
+    if not value.isdigit():
+        raise SettingsError(f"{name}={value!r} is not a whole number of days; set it to {meaning}.")
+    return int(value)
+
+
 @dataclass(frozen=True)
 class WarehouseSettings:
     landing_dir: Path
@@ -71,6 +79,7 @@ class WarehouseSettings:
     engine: str  # EW_ENGINE: duckdb, or spark (docs/spark.md)
     spark_dir: Path  # EW_ENGINE=spark: landing parquet, tables, metastore
     erasure_purge_days: int = 7
+    dbt_artifact_days: int = 7  # target/<step>-<run>-<id>/ of a Dagster dbt step: removed after this many days
     partitions_start: str | None = None
     earliest_plausible_date: str = "2000-01-01"
 
@@ -88,12 +97,6 @@ class WarehouseSettings:
                 f"EW_DUCKDB_THREADS={raw_threads!r} is not a positive integer; "
                 "set it to the number of cores DuckDB may use, e.g. EW_DUCKDB_THREADS=2."
             )
-        raw_purge_days = env.get("EW_ERASURE_PURGE_DAYS") or "7"
-        if not raw_purge_days.isdigit():
-            raise SettingsError(
-                f"EW_ERASURE_PURGE_DAYS={raw_purge_days!r} is not a whole number of days; set it to how long the "
-                "published file may keep bytes of deleted erased rows, e.g. EW_ERASURE_PURGE_DAYS=7 (0: purge at once)."
-            )
         engine = env.get("EW_ENGINE") or "duckdb"
         if engine not in ENGINES:
             raise SettingsError(f"EW_ENGINE={engine!r} is not an engine this project builds on; set it to one of {', '.join(ENGINES)}.")
@@ -108,7 +111,12 @@ class WarehouseSettings:
             dagster_home=path("DAGSTER_HOME", data_dir / "dagster_home"),
             threads=int(raw_threads),
             memory_limit=env.get("EW_DUCKDB_MEMORY_LIMIT") or "4GB",
-            erasure_purge_days=int(raw_purge_days),
+            erasure_purge_days=_whole_days(
+                env, "EW_ERASURE_PURGE_DAYS", 7, "how long the published file may keep bytes of deleted erased rows, "
+                "e.g. EW_ERASURE_PURGE_DAYS=7 (0: purge at once)"),
+            dbt_artifact_days=_whole_days(
+                env, "EW_DBT_ARTIFACT_DAYS", 7, "how long the dbt artifacts of a Dagster step are kept, "
+                "e.g. EW_DBT_ARTIFACT_DAYS=7 (0: only the last run's)"),
             partitions_start=partitions_start,
             earliest_plausible_date=earliest_plausible_date or "2000-01-01",
             engine=engine,

@@ -10,9 +10,12 @@ Python statistics, dbt source `statistics`).
 
 import json
 import os
+import re
 import shutil
+import time
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey, BackfillPolicy, FreshnessPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets, get_asset_key_for_model
@@ -79,6 +82,26 @@ def run_dbt_build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse
         temporary = shared.with_name(f".{parsed.name}.{invocation.process.pid}")
         shutil.copyfile(parsed, temporary)
         os.replace(temporary, shared)
+    remove_old_step_targets(invocation.target_path.parent, context.run.run_id, warehouse.settings().dbt_artifact_days)
+
+
+# dagster-dbt's target directory for one dbt step: <op name>-<run id[:7]>-<random[:7]>.
+STEP_TARGET_NAME = re.compile(r"\w+-[0-9a-f]{7}-[0-9a-f]{7}")
+
+
+def remove_old_step_targets(target_dir: Path, run_id: str, keep_days: int, now: float | None = None) -> list[Path]:
+    """dagster-dbt gives every dbt step a target directory of its own (manifest, run results, compiled SQL,
+    dbt.log: 6-17 MB) and never removes one, so a sensor running the trigger job on every load file fills the disk
+    (its three steps keep about 19 MB a run: 0.5 GB a day for hourly files). Steps of other runs last written more
+    than `keep_days` days ago go; the run's own steps stay for whoever reads their run results after it.
+    Returns what was removed."""
+    cutoff = (time.time() if now is None else now) - keep_days * 86400
+    old = [step for step in target_dir.iterdir()
+           if step.is_dir() and STEP_TARGET_NAME.fullmatch(step.name) and step.name.split("-")[1] != run_id[:7]
+           and step.stat().st_mtime < cutoff]
+    for step in old:
+        shutil.rmtree(step, ignore_errors=True)
+    return old
 
 
 AFTER_STATISTICS = "source:statistics+"

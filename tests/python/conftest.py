@@ -98,17 +98,27 @@ def built_warehouse(small_landing, tmp_path_factory) -> tuple[dict[str, str], di
     return env, truth
 
 
+# A dbt step's target directory of an earlier run, last written eight days ago: the graph's run removes it.
+STALE_STEP_TARGET = "warehouse_dbt_models-0000000-0000000"
+
+
 @pytest.fixture(scope="session")
 def materialised_graph(tmp_path_factory) -> Path:
-    """The whole asset graph on 60 days of 600 customers, 2% of whom ask to be erased; returns its folder."""
+    """The whole asset graph on 60 days of 600 customers, 2% of whom ask to be erased; returns its folder
+    (with the run's id in run_id)."""
     root = tmp_path_factory.mktemp("graph")
     generate_small(root / "landing", customers=600, days=60, erasure_rate=0.02)
+    stale = PROJECT_ROOT / "target" / STALE_STEP_TARGET
+    stale.mkdir(parents=True, exist_ok=True)
+    eight_days_ago = stale.stat().st_mtime - 8 * 86400
+    os.utime(stale, (eight_days_ago, eight_days_ago))
     with pytest.MonkeyPatch.context() as env:
         for name, value in warehouse_env(root, root / "landing").items():
             if name.startswith("EW_"):
                 env.setenv(name, value)
         result = materialize(list(defs.assets), resources=defs.resources, tags=whole_landing_tags())
     assert result.success
+    (root / "run_id").write_text(result.run_id)
     return root
 
 

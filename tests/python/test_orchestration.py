@@ -10,13 +10,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import warehouse_env
+from conftest import STALE_STEP_TARGET, warehouse_env
 from dagster import AssetKey, materialize
 
 from engagement_warehouse.settings import AUDIENCES, PROJECT_ROOT, SettingsError, WarehouseSettings, dbt_command
 from engagement_warehouse.statistics.fitting import FitError
 from orchestration import stats_assets
-from orchestration.dbt_assets import UNIT_TESTS_EXCLUDED, dbt_build_args
+from orchestration.dbt_assets import UNIT_TESTS_EXCLUDED, dbt_build_args, remove_old_step_targets
 from orchestration.definitions import defs
 from orchestration.publish import publish_copy
 from orchestration.resources import WarehouseResource
@@ -396,12 +396,46 @@ def test_each_statistics_contract_passes_on_sound_rows_and_names_each_broken_rul
                 (table, broken)
 
 
-def test_the_purge_delay_is_read_from_the_environment_and_a_bad_value_names_the_variable(tmp_path):
+@pytest.mark.parametrize("name, field", [("EW_ERASURE_PURGE_DAYS", "erasure_purge_days"),
+                                         ("EW_DBT_ARTIFACT_DAYS", "dbt_artifact_days")])
+def test_a_number_of_days_is_read_from_the_environment_and_a_bad_value_names_the_variable(tmp_path, name, field):
     base = {"EW_DATA_DIR": str(tmp_path)}
-    assert WarehouseSettings.from_env(base).erasure_purge_days == 7
-    assert WarehouseSettings.from_env({**base, "EW_ERASURE_PURGE_DAYS": "0"}).erasure_purge_days == 0
-    with pytest.raises(SettingsError, match="EW_ERASURE_PURGE_DAYS='a week'"):
-        WarehouseSettings.from_env({**base, "EW_ERASURE_PURGE_DAYS": "a week"})
+    assert getattr(WarehouseSettings.from_env(base), field) == 7
+    assert getattr(WarehouseSettings.from_env({**base, name: "0"}), field) == 0
+    with pytest.raises(SettingsError, match=f"{name}='a week' is not a whole number of days"):
+        WarehouseSettings.from_env({**base, name: "a week"})
+
+
+def test_a_dbt_step_removes_other_runs_step_targets_older_than_the_retention(tmp_path):
+    now = 1_800_000_000.0
+    day = 86400
+
+    def step_target(name: str, age_days: float) -> Path:
+        folder = tmp_path / name
+        (folder / "compiled").mkdir(parents=True)
+        (folder / "run_results.json").write_text("{}")
+        os.utime(folder, (now - age_days * day, now - age_days * day))
+        return folder
+
+    old_step = step_target("warehouse_dbt_models-0a1b2c3-4d5e6f7", 8)
+    recent_step = step_target("event_dbt_models-1a1b2c3-5d5e6f7", 6)
+    this_runs_old_step = step_target("warehouse_dbt_models-abcdef0-6d5e6f7", 30)  # a backfill running for a month
+    not_a_step = step_target("my-notes", 30)
+    (tmp_path / "manifest.json").write_text("{}")
+    os.utime(tmp_path / "manifest.json", (now - 30 * day, now - 30 * day))
+
+    assert remove_old_step_targets(tmp_path, "abcdef01-run", keep_days=7, now=now) == [old_step]
+    assert not old_step.exists()
+    assert recent_step.exists() and this_runs_old_step.exists() and not_a_step.exists()
+    assert (tmp_path / "manifest.json").exists()
+    assert remove_old_step_targets(tmp_path, "abcdef01-run", keep_days=0, now=now) == [recent_step]
+    assert this_runs_old_step.exists() and not_a_step.exists()
+
+
+def test_the_materialised_graph_removed_a_stale_step_target_and_kept_its_own(materialised_graph):
+    assert not (PROJECT_ROOT / "target" / STALE_STEP_TARGET).exists()
+    run_results = list((PROJECT_ROOT / "target").glob(f"*-{(materialised_graph / 'run_id').read_text()[:7]}-*/run_results.json"))
+    assert len(run_results) == 4  # its four dbt steps
 
 
 @pytest.mark.parametrize("name, field, default", [("EW_PARTITIONS_START", "partitions_start", None),
