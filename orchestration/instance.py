@@ -5,7 +5,7 @@ metadata, and its event partitions start on the first day of the events that bui
     python -m orchestration.instance     # prepares the folder and prints it (make dagster)
 """
 
-import shutil
+import json
 from datetime import date
 from pathlib import Path
 
@@ -19,9 +19,16 @@ FIRST_EVENT_DAY = "first_event_day"
 
 
 def prepare_dagster_home(settings: WarehouseSettings) -> Path:
+    """$DAGSTER_HOME/dagster.yaml: orchestration/dagster.yaml, with the event log where Dagster keeps it by default
+    (history/runs, an absolute path the file cannot spell relative to the home) written by
+    orchestration.event_log_storage, which keeps a connection per database instead of one per event."""
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(PROJECT_ROOT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+    event_log_storage = (f"event_log_storage:\n  module: orchestration.event_log_storage\n"
+                         f"  class: PooledSqliteEventLogStorage\n"
+                         f"  config:\n    base_dir: {json.dumps(str(home / 'history' / 'runs'))}\n")
+    config = (PROJECT_ROOT / "orchestration" / "dagster.yaml").read_text()
+    (home / "dagster.yaml").write_text(f"{config}{event_log_storage}")
     return home
 
 
