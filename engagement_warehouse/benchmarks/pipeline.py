@@ -149,28 +149,32 @@ def _copy_events(generated: Path, day: str, condition: str, target: Path) -> Non
 
 
 def materialise(stage: str, last_day: str, result_file: Path) -> None:
-    """Child process: the Dagster run of one stage, then its step and dbt model timings."""
-    from dagster import DagsterInstance, materialize
+    """Child process: the Dagster run of one stage, then its step and dbt model timings. The run is recorded in the
+    instance of the bench's data folder, as a deployment's daemon or `make build` records theirs (the event log
+    costs seconds a run: orchestration/event_log_storage.py)."""
+    from dagster import materialize
 
     from orchestration.automation import refresh_event_triggers
     from orchestration.definitions import defs
+    from orchestration.instance import build_instance
     from orchestration.partitions import RANGE_END_TAG, RANGE_START_TAG, whole_landing_tags
 
-    instance = DagsterInstance.ephemeral()
-    if stage == "trigger":
-        result = materialize(list(defs.assets), selection=refresh_event_triggers.selection, partition_key=last_day,
-                             tags=refresh_event_triggers.tags,
-                             resources=defs.resources, instance=instance, raise_on_error=False)
-    else:
-        tags = whole_landing_tags() if stage == "full" else {RANGE_START_TAG: last_day, RANGE_END_TAG: last_day}
-        result = materialize(list(defs.assets), resources=defs.resources, tags=tags, instance=instance,
-                             raise_on_error=False)
+    with build_instance(WarehouseSettings.from_env()) as instance:
+        if stage == "trigger":
+            result = materialize(list(defs.assets), selection=refresh_event_triggers.selection, partition_key=last_day,
+                                 tags=refresh_event_triggers.tags,
+                                 resources=defs.resources, instance=instance, raise_on_error=False)
+        else:
+            tags = whole_landing_tags() if stage == "full" else {RANGE_START_TAG: last_day, RANGE_END_TAG: last_day}
+            result = materialize(list(defs.assets), resources=defs.resources, tags=tags, instance=instance,
+                                 raise_on_error=False)
+        logs = instance.all_logs(result.run_id)
     skipped = [event.step_key for event in result.all_events if event.event_type_value == "STEP_SKIPPED"]
     if not result.success or skipped:
         raise SystemExit(f"error: the Dagster run of the {stage} stage failed (skipped: {skipped or 'none'}); see the log above.")
     steps: dict[str, float] = {}
     starts: dict[str, float] = {}
-    for entry in instance.all_logs(result.run_id):
+    for entry in logs:
         event = entry.dagster_event
         if event is None or event.step_key is None:
             continue
@@ -311,7 +315,8 @@ def bench(scale_name: str, seed: int) -> dict:
     landing = run_dir / "landing"
     days = sorted(path.stem for path in (generated / "events").glob("*.parquet"))
     env = {**os.environ, "EW_DATA_DIR": str(run_dir), "EW_LANDING_DIR": str(landing), "EW_PARTITIONS_START": days[0]}
-    for name in ("EW_WAREHOUSE_PATH", "EW_PUBLISHED_PATH", "EW_EXPORT_DIR", "EW_DUCKDB_TEMP_DIR"):
+    # Everything in the run folder, the Dagster instance too (never the user's $DAGSTER_HOME).
+    for name in ("EW_WAREHOUSE_PATH", "EW_PUBLISHED_PATH", "EW_EXPORT_DIR", "EW_DUCKDB_TEMP_DIR", "DAGSTER_HOME"):
         env.pop(name, None)
     settings = WarehouseSettings.from_env(env)
 
