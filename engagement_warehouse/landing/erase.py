@@ -5,7 +5,8 @@ customer's personal data, but their rows stay in the files the source delivered.
 removes them there: every readable load file is rewritten without the rows of customers listed in
 `erasure_requests/` (and with `referred_by_customer_id` cleared where it names one of them), each file
 through a temporary file and an atomic rename. The requests themselves stay, so a re-sent load is erased
-again. Prints (and returns) the files and rows changed.
+again. Prints (and returns) the files and rows changed; a file the preflight set aside cannot be read, so it is
+named and the command fails until it is made readable or removed.
 """
 
 from __future__ import annotations
@@ -70,14 +71,18 @@ def _rewrite(load_file: LoadFile, rows: pa.Table) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def erase_at_source(landing_dir: Path) -> list[tuple[str, str, int]]:
-    """Rewrite every load file holding an erased customer's rows; returns (table, load_id, rows changed)."""
+def erase_at_source(landing_dir: Path) -> tuple[list[tuple[str, str, int]], list[LoadFile]]:
+    """Rewrite every load file holding an erased customer's rows. Returns (table, load_id, rows changed) per file
+    rewritten, and the files the preflight set aside (unreadable, unsupported, a required column missing...): they
+    were not read, so they may still hold erased customers' rows (empty files and the erasure requests aside)."""
     erased = pa.array(sorted(erased_customer_ids(landing_dir)), pa.string())
     changes = []
     if not len(erased):
-        return changes
+        return changes, []
     with duckdb.connect() as con:
         report = check_landing(landing_dir, con)
+    unchecked = [f for f in report.files
+                 if not f.is_read and f.size_bytes and f.table_name != "erasure_requests" and f.staging_change != "removed"]
     for load_file in report.files:
         names = {name: found for name, (found, _) in load_file.columns.items()}
         if not load_file.is_read or load_file.table_name == "erasure_requests" or not {CUSTOMER_COLUMN, REFERRER_COLUMN} & set(names):
@@ -87,16 +92,22 @@ def erase_at_source(landing_dir: Path) -> list[tuple[str, str, int]]:
         if changed:
             _rewrite(load_file, kept)
             changes.append((load_file.table_name, load_file.load_id, changed))
-    return changes
+    return changes, unchecked
 
 
 def main(argv: list[str] | None = None) -> int:
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
     landing = WarehouseSettings.from_env().landing_dir
-    changes = erase_at_source(landing)
+    changes, unchecked = erase_at_source(landing)
     for table, load_id, rows in changes:
         print(f"{table}/{load_id}: {rows} row(s) removed or cleared")
     print(f"{len(changes)} file(s) rewritten, {sum(rows for _, _, rows in changes)} row(s) changed under {landing}")
+    if unchecked:
+        listed = "".join(f"\n  {f.table_name}/{f.load_id} ({f.reason_code})" for f in unchecked)
+        print(f"error: {len(unchecked)} file(s) the preflight set aside were not read, so they may still hold erased "
+              f"customers' rows:{listed}\nFix: make each readable (`make preflight` names the problem) or remove it, "
+              "then run `make erase-at-source` again.", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -251,7 +251,7 @@ def inspect_file(table: TableContract, path: Path, table_dir: Path, con: duckdb.
                          "remove it if it is not data; rename it if it is.")
     if load_file.file_format is None:
         return set_aside("unsupported_format", f"'{path.suffix or path.name}' is not a load file format.",
-                         "convert it to parquet or CSV (header row, comma-separated) with a .parquet or .csv name.")
+                         "convert it to parquet or CSV (a header row; comma, semicolon, tab or pipe separated) with a .parquet or .csv name.")
     previous = (inspected or {}).get((table.name, load_id))
     try:
         if load_file.file_format == "parquet" and previous and previous[0] == load_file.fingerprint:
@@ -303,19 +303,34 @@ def _file_format(path: Path) -> str | None:
     return FORMATS.get(path.suffix.lower())
 
 
+# What a CSV export separates its cells with: the one of these that splits the header into the most columns (comma
+# on a tie: a header of one column).
+CSV_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _csv_header(path: Path) -> tuple[list[str], str]:
+    """A CSV file's header row and its delimiter; UTF-8 with or without a byte-order mark (which is not a column name's)."""
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rt", newline="", encoding="utf-8-sig") as handle:
+        first_line = handle.readline()
+    headers = {delimiter: next(csv.reader([first_line], delimiter=delimiter), []) for delimiter in CSV_DELIMITERS}
+    delimiter = max(CSV_DELIMITERS, key=lambda d: len(headers[d]))
+    if not headers[delimiter]:
+        raise ValueError("no header row")
+    return headers[delimiter], delimiter
+
+
 def _read_columns(load_file: LoadFile, con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     """(name, DuckDB type) of the file's columns; sets its row count (and, for CSV, keeps its rows as text)."""
     if load_file.file_format == "parquet":
         described = con.execute("describe select * from read_parquet(?)", [str(load_file.path)]).fetchall()
         load_file.row_count = con.execute("select count(*) from read_parquet(?)", [str(load_file.path)]).fetchone()[0]
         return [(row[0], row[1]) for row in described]
-    opener = gzip.open if load_file.path.suffix.lower() == ".gz" else open
-    with opener(load_file.path, "rt", newline="", encoding="utf-8") as handle:
-        header = next(csv.reader(handle), None)
-    if not header:
-        raise ValueError("no header row")
-    rows = pacsv.read_csv(load_file.path, convert_options=pacsv.ConvertOptions(
-        column_types={name: pa.string() for name in header}, strings_can_be_null=True, quoted_strings_can_be_null=False))
+    header, delimiter = _csv_header(load_file.path)
+    # An empty cell is null, quoted or not: spreadsheets and many exports quote every cell, "" included.
+    rows = pacsv.read_csv(load_file.path, parse_options=pacsv.ParseOptions(delimiter=delimiter),
+                          convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in header},
+                                                               strings_can_be_null=True, quoted_strings_can_be_null=True))
     load_file.row_count = rows.num_rows
     load_file.csv_rows = rows
     return [(name, "VARCHAR") for name in header]

@@ -317,6 +317,25 @@ def test_findings_render_file_column_problem_and_fix():
     assert json.dumps(text)
 
 
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_a_csv_export_with_a_byte_order_mark_any_usual_delimiter_and_every_cell_quoted_is_read(tmp_path, delimiter):
+    landing = tmp_path / "landing"
+    (landing / "customers").mkdir(parents=True)
+    header = ["Customer_ID", "email", "created_at", "consent_email", "full_name"]
+    rows = [["c1", "a@example.com", GOOD_TIME, "", f"Doe{delimiter} Jane"], ["c2", "", GOOD_TIME, "true", ""]]
+    with open(landing / "customers" / "crm export.csv", "w", newline="", encoding="utf-8-sig") as handle:  # with a BOM
+        csv.writer(handle, delimiter=delimiter, quoting=csv.QUOTE_ALL).writerows([header, *rows])
+    settings = WarehouseSettings.from_env(warehouse_env(tmp_path, landing))
+    with settings.connect() as con:
+        report = preflight.run_preflight(landing, con)
+        staged = con.execute("select customer_id, email, consent_email, full_name from landing.customers "
+                             "order by customer_id").fetchall()
+    assert [(f.load_id, f.is_read, f.row_count) for f in report.files] == [("crm export.csv", True, 2)]
+    assert not [f for f in report.findings if f.severity == "set_aside"]
+    # "" is null, quoted or not; a delimiter inside a quoted cell is text
+    assert staged == [("c1", "a@example.com", None, f"Doe{delimiter} Jane"), ("c2", None, "true", None)]
+
+
 def test_the_preflight_opens_again_only_the_files_that_changed_since_it_last_read_them(tmp_path, monkeypatch):
     landing = tmp_path / "landing"
     generate_small(landing, customers=30, days=2)

@@ -130,7 +130,8 @@ def test_erasing_at_source_rewrites_only_the_files_that_hold_erased_customers_an
         return {(p.parent.name, p.name): pq.read_table(p) for p in landing.glob("*/*.parquet") if p.parent.name != "_generator"}
 
     before = rows_by_file()
-    changes = erase_at_source(landing)
+    changes, unchecked = erase_at_source(landing)
+    assert unchecked == []
     after = rows_by_file()
     assert changes and all(rows > 0 for _, _, rows in changes)
     for (table, name), rows in after.items():
@@ -143,4 +144,25 @@ def test_erasing_at_source_rewrites_only_the_files_that_hold_erased_customers_an
         assert table == "customers" or removed[(table, name)] == rows
     untouched = {(t, n) for (t, n) in before} - {(t, n) for t, n, _ in changes}
     assert all(before[key].equals(after[key]) for key in untouched)
-    assert erase_at_source(landing) == []
+    assert erase_at_source(landing) == ([], [])
+
+
+def test_erasing_at_source_names_the_files_it_could_not_read_and_fails(tmp_path, monkeypatch, capsys):
+    from conftest import generate_small
+
+    from engagement_warehouse.landing import erase
+
+    landing = tmp_path / "landing"
+    generate_small(landing, customers=120, days=2, erasure_rate=0.05)
+    erased = sorted(erase.erased_customer_ids(landing))[0]
+    (landing / "orders" / "export.xlsx").write_text(f"{erased} still here")  # set aside: unsupported format
+    (landing / "orders" / "no amount.csv").write_text(f"order_id,customer_id,ordered_at\no1,{erased},2026-06-01T10:00:00Z\n")
+    (landing / "orders" / "_SUCCESS").write_text("")  # an empty marker holds no rows
+    monkeypatch.setenv("EW_LANDING_DIR", str(landing))
+    assert erase.main([]) == 1
+    message = capsys.readouterr().err
+    assert "orders/export.xlsx (unsupported_format)" in message and "orders/no amount.csv (missing_required_column)" in message
+    assert "_SUCCESS" not in message and "make preflight" in message
+    (landing / "orders" / "export.xlsx").unlink()
+    (landing / "orders" / "no amount.csv").unlink()
+    assert erase.main([]) == 0
