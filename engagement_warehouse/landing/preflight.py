@@ -251,7 +251,8 @@ def inspect_file(table: TableContract, path: Path, table_dir: Path, con: duckdb.
                          "remove it if it is not data; rename it if it is.")
     if load_file.file_format is None:
         return set_aside("unsupported_format", f"'{path.suffix or path.name}' is not a load file format.",
-                         "convert it to parquet or CSV (a header row; comma, semicolon, tab or pipe separated) with a .parquet or .csv name.")
+                         "convert it to parquet or CSV (a header row; comma, semicolon, tab or pipe separated) "
+                         "with a .parquet or .csv name.")
     previous = (inspected or {}).get((table.name, load_id))
     try:
         if load_file.file_format == "parquet" and previous and previous[0] == load_file.fingerprint:
