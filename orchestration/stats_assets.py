@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Failure, MaterializeResult, asset
 
+from engagement_warehouse.exact_sums import exact_sum
 from engagement_warehouse.settings import WarehouseSettings
 from engagement_warehouse.spark_tables import duckdb_file_of_build, write_parquet_folders
 from engagement_warehouse.statistics import bg_nbd, clv, gamma_gamma, surveys
@@ -293,9 +294,10 @@ def customer_clv_predictions(context: AssetExecutionContext, con: duckdb.DuckDBP
                                   "subscription_clv_usd": pa.array(derl * active["price_usd"].astype(float) * margin, pa.float64())})
     con.register("order_rows", order_rows)
     con.register("subscription_rows", subscription_rows)
-    rows = con.sql("""
+    rows = con.sql(f"""
         with subscriptions as (
-            select customer_key, sum(subscription_clv_usd) as subscription_clv_usd from subscription_rows group by customer_key
+            select customer_key, {exact_sum('subscription_clv_usd')} as subscription_clv_usd
+            from subscription_rows group by customer_key
         )
         select
             coalesce(o.customer_key, s.customer_key) as customer_key,

@@ -17,6 +17,8 @@ import numpy as np
 import pyarrow as pa
 from scipy.special import bdtrc
 
+from engagement_warehouse.exact_sums import exact_avg
+
 BASELINE_MONTHS = 3
 MIN_BASELINE_TEXTS = 100
 FALSE_DISCOVERY_RATE = 0.05
@@ -58,7 +60,7 @@ def trailing_sums(values: np.ndarray, months: int = BASELINE_MONTHS) -> np.ndarr
 
 # Every theme x month x source, zeros included (months consecutive from the first text's to the last's):
 # the trailing baseline sums the rows before, so a month without mentions must still be a row.
-THEME_MONTHS_SQL = """
+THEME_MONTHS_SQL = f"""
 with
 texts as (select * from intermediate.int_feedback_texts),
 mentions as (select * from statistics.feedback_text_themes where theme is not null),
@@ -70,7 +72,7 @@ themes as (select distinct theme from reference.feedback_theme_keywords),
 sources as (select distinct feedback_source as source from texts union all select 'all'),
 texts_per_month as (
     select cast(submitted_month as date) as submitted_month, coalesce(feedback_source, 'all') as source, count(*) as texts,
-           avg(score) as average_score
+           {exact_avg('score')} as average_score
     from texts group by grouping sets ((submitted_month, feedback_source), (submitted_month))
 ),
 mentions_per_month as (
@@ -78,8 +80,8 @@ mentions_per_month as (
            count(*) as mentions,
            count(case when mentions.polarity = 'complaint' then 1 end) as complaints,
            count(case when mentions.polarity = 'praise' then 1 end) as praises,
-           avg(mentions.sentiment) as average_sentiment,
-           avg(texts.score) as average_score_of_mentions
+           {exact_avg('mentions.sentiment')} as average_sentiment,
+           {exact_avg('texts.score')} as average_score_of_mentions
     from mentions inner join texts on mentions.source = texts.source and mentions.text_id = texts.text_id
     group by grouping sets ((texts.submitted_month, texts.feedback_source, mentions.theme), (texts.submitted_month, mentions.theme))
 )

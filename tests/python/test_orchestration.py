@@ -18,6 +18,7 @@ from engagement_warehouse.statistics.fitting import FitError
 from orchestration import stats_assets
 from orchestration.dbt_assets import UNIT_TESTS_EXCLUDED, dbt_build_args, remove_old_step_targets
 from orchestration.definitions import defs
+from orchestration.partitions import whole_landing_tags
 from orchestration.publish import publish_copy
 from orchestration.resources import WarehouseResource
 from orchestration.stats_contracts import CONTRACTS, contract_results
@@ -229,6 +230,25 @@ def test_every_dbt_unit_test_passes_where_refreshes_skip_them(materialised_graph
     manifest = json.loads((target / "manifest.json").read_text())
     ran = json.loads((target / "run_results.json").read_text())["results"]
     assert {r["unique_id"] for r in ran if r["status"] == "pass"} == set(manifest["unit_tests"]) != set()
+
+
+def test_the_whole_graph_built_again_on_the_same_landing_gives_the_same_tables_value_for_value(materialised_graph, tmp_path,
+                                                                                                 monkeypatch):
+    """SPEC §4 for the statistics and what reads them too (test_warehouse_build checks the models before them): sums
+    of doubles (engagement scores, predicted values, sentiment) once differed in their 13th digit between builds."""
+    for name, value in warehouse_env(tmp_path, materialised_graph / "landing").items():
+        if name.startswith("EW_"):
+            monkeypatch.setenv(name, value)
+    assert materialize(list(defs.assets), resources=defs.resources, tags=whole_landing_tags()).success
+    with duckdb.connect(str(tmp_path / "warehouse" / "engagement.duckdb"), read_only=True) as con:
+        con.execute(f"attach '{materialised_graph / 'warehouse' / 'engagement.duckdb'}' as first (read_only)")
+        tables = con.execute("select schema_name, table_name from duckdb_tables() where database_name = 'engagement' "
+                             "and schema_name in ('intermediate', 'marts', 'statistics') order by all").fetchall()
+        assert ("statistics", "customer_clv_predictions") in tables and ("marts", "dim_customers") in tables
+        differing = [(schema, table) for schema, table in tables if con.execute(
+            f"select count(*) from ((from {schema}.{table} except all from first.{schema}.{table}) "
+            f"union all (from first.{schema}.{table} except all from {schema}.{table}))").fetchone()[0]]
+    assert differing == []
 
 
 def test_statistics_reach_the_published_marts(materialised_graph):

@@ -41,27 +41,39 @@ messages as (
     select * from {{ ref('stg_marketing__messages') }}
 ),
 
-activity as (
+-- A customer's active days; engagement score points: a day's taxonomy points in the last 90 days, decayed by
+-- exp(-age / 30 days).
+customer_days as (
     select
-        person_days.person_key as customer_key,
-        min(person_days.activity_date) as first_active_date,
-        max(person_days.activity_date) as last_active_date,
-        sum(person_days.sessions) as lifetime_sessions,
-        sum(person_days.engaged_seconds) as lifetime_engaged_seconds,
-        count(case when person_days.activity_date >= cast({{ dbt.dateadd('day', -30, 'clock.as_of_at') }} as date) then 1 end) as active_days_last_30,
-        count(case when person_days.activity_date >= cast({{ dbt.dateadd('day', -60, 'clock.as_of_at') }} as date)
-                    and person_days.activity_date < cast({{ dbt.dateadd('day', -30, 'clock.as_of_at') }} as date) then 1 end) as active_days_previous_30,
-        -- Engagement score: taxonomy points of the last 90 days, each day decayed by exp(-age / 30 days).
-        sum(case
+        person_days.person_key,
+        person_days.activity_date,
+        person_days.sessions,
+        person_days.engaged_seconds,
+        case
             when person_days.activity_date >= cast({{ dbt.dateadd('day', -90, 'clock.as_of_at') }} as date)
                 then person_days.engagement_points
                     * exp(-{{ ratio(dbt.datediff('person_days.activity_date', 'cast(clock.as_of_at as date)', 'day'), '30') }})
             else 0
-        end) as engagement_score
+        end as decayed_engagement_points
     from person_days
     cross join clock
     where person_days.is_customer
-    group by person_days.person_key
+),
+
+activity as (
+    select
+        customer_days.person_key as customer_key,
+        min(customer_days.activity_date) as first_active_date,
+        max(customer_days.activity_date) as last_active_date,
+        sum(customer_days.sessions) as lifetime_sessions,
+        sum(customer_days.engaged_seconds) as lifetime_engaged_seconds,
+        count(case when customer_days.activity_date >= cast({{ dbt.dateadd('day', -30, 'clock.as_of_at') }} as date) then 1 end) as active_days_last_30,
+        count(case when customer_days.activity_date >= cast({{ dbt.dateadd('day', -60, 'clock.as_of_at') }} as date)
+                    and customer_days.activity_date < cast({{ dbt.dateadd('day', -30, 'clock.as_of_at') }} as date) then 1 end) as active_days_previous_30,
+        {{ exact_sum('customer_days.decayed_engagement_points') }} as engagement_score
+    from customer_days
+    cross join clock
+    group by customer_days.person_key
 ),
 
 latest_mrr_month as (

@@ -18,7 +18,7 @@ predictive_ltv as (
     select
         customer_revenue.acquisition_channel,
         {{ dbt.date_trunc('month', 'customer_revenue.first_paid_at') }} as month_start,
-        avg(customer_revenue.historical_clv + coalesce(predicted.predictive_clv_usd, 0)) as average_predictive_ltv
+        {{ exact_avg('customer_revenue.historical_clv + coalesce(predicted.predictive_clv_usd, 0)') }} as average_predictive_ltv
     from customer_revenue
     left join predicted on customer_revenue.customer_key = predicted.customer_key
     group by 1, 2
