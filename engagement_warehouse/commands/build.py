@@ -15,6 +15,7 @@ import duckdb
 from dagster import materialize
 
 from engagement_warehouse.landing.preflight import EmptyLandingError, check_landing, require_readable_files
+from engagement_warehouse.landing.spark import see_spark_staging
 from engagement_warehouse.settings import SettingsError, WarehouseSettings
 from orchestration.resources import start_parse_if_stale, wait_for_parse
 
@@ -47,10 +48,18 @@ def build_lock(settings: WarehouseSettings):
 
 
 def preflight_report(settings: WarehouseSettings) -> str:
-    """The preflight's report on the landing folder, computed in memory (the run repeats it in the warehouse);
-    raises EmptyLandingError when no file can be read."""
-    with duckdb.connect() as con:
-        return require_readable_files(check_landing(settings.landing_dir, con), settings.landing_dir).text()
+    """The preflight's report on the landing folder (the run repeats it in the warehouse), against what the last
+    build staged: the warehouse file opened read-only (the build lock keeps writers out), on Spark its staging
+    tables; in memory before a first build, when every file is new. Raises EmptyLandingError when no file can be
+    read."""
+    if settings.engine == "spark":
+        with duckdb.connect() as con:
+            report = check_landing(settings.landing_dir, con, see_spark_staging(con, settings.spark_dir))
+    else:
+        warehouse = settings.warehouse_path
+        with duckdb.connect(str(warehouse) if warehouse.exists() else ":memory:", read_only=warehouse.exists()) as con:
+            report = check_landing(settings.landing_dir, con)
+    return require_readable_files(report, settings.landing_dir).text()
 
 
 def materialise_everything(settings: WarehouseSettings) -> bool:

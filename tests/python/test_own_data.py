@@ -231,6 +231,9 @@ def test_an_events_only_export_builds_and_publishes_with_make_build(engine, tmp_
     assert build.main([]) == 0, capsys.readouterr().err
     out = capsys.readouterr().out
     assert "no files for: customers" in out and "column 'session_hint'" in out
+    assert "events: 1 file(s) read (9 rows), 0 set aside, 1 not staged yet" in out
+    # make build's first step reports against what the build before it staged
+    assert "events: 1 file(s) read (9 rows), 0 set aside, 0 not staged yet" in build.preflight_report(WarehouseSettings.from_env())
     assert sorted(p.name for p in landing.rglob("*")) == before, "make build wrote into the landing folder"
     published = WarehouseSettings.from_env().published_path
     with duckdb.connect(str(published), read_only=True) as con:
