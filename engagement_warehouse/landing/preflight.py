@@ -278,13 +278,17 @@ def inspect_file(table: TableContract, path: Path, table_dir: Path, con: duckdb.
             findings.append(Finding("note", table.name, load_id, column.name,
                                     "optional column is absent; read as null.",
                                     f"add it ({column.data_type}) if you have it: {column.description}"))
+    # A rename is suggested only to a contract column the file lacks (the required ones first).
+    absent = missing_required or sorted(c.name for c in table.columns if c.name not in by_lower)
     for name in extra:
-        close = difflib.get_close_matches(name.lower(), [c for c in missing_required] or sorted(contract_names), n=1)
+        close = difflib.get_close_matches(name.lower(), absent, n=1)
         findings.append(Finding("warning", table.name, load_id, name, "column is not in the contract and is ignored.",
                                 f"rename it to '{close[0]}' if that is what it holds; else drop it." if close
                                 else "drop it, or keep it: it is not read."))
     if missing_required:
-        renames = {m: difflib.get_close_matches(m, [e.lower() for e in extra], n=1) for m in missing_required}
+        by_extra_lower = {e.lower(): e for e in extra}
+        renames = {m: [by_extra_lower[r] for r in difflib.get_close_matches(m, list(by_extra_lower), n=1)]
+                   for m in missing_required}
         fix = "; ".join(f"rename '{r[0]}' to '{m}'" if r else f"add column '{m}' ({table.column(m).data_type})"
                         for m, r in renames.items())
         return set_aside("missing_required_column",

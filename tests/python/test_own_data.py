@@ -178,6 +178,19 @@ def test_a_required_column_missing_from_every_file_sets_them_aside_and_says_how_
     assert _query(env, "select count(*) > 0 from staging.stg_billing__orders") == [(True,)]
 
 
+def test_a_rename_is_suggested_only_to_a_column_the_file_lacks_in_the_files_own_spelling(tmp_path):
+    landing = tmp_path / "landing"
+    (landing / "reviews").mkdir(parents=True)
+    (landing / "reviews" / "a.csv").write_text(f"review_id,rating,review_text,created_at,reviewer_name,Customer-ID\n"
+                                               f"r1,5,good,{GOOD_TIME},Jane,c1\n")
+    (landing / "reviews" / "b.csv").write_text(f"review_id,Rating_Value,created_at\nr2,5,{GOOD_TIME}\n")
+    with duckdb.connect() as con:
+        fixes = {(f.load_id, f.column_name): f.fix for f in preflight.check_landing(landing, con).findings}
+    assert fixes[("a.csv", "Customer-ID")] == "rename it to 'customer_id' if that is what it holds; else drop it."
+    assert "review_text" not in fixes[("a.csv", "reviewer_name")]  # the file has review_text already
+    assert fixes[("b.csv", "rating")] == "rename 'Rating_Value' to 'rating'."
+
+
 # ---------------------------------------------------------------- an events-only export in a foreign shape
 
 # A clickstream export as another analytics tool writes it (one row per hit, epoch microseconds, no logins):

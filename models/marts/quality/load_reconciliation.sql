@@ -27,7 +27,7 @@ dispositions as (
         'set_aside' as row_disposition,
         reason_code,
         -- an unreadable file's rows are unknown: it counts as a file with no rows
-        sum(coalesce(row_count, 0)) as row_count,
+        cast(sum(coalesce(row_count, 0)) as {{ dbt.type_bigint() }}) as row_count,
         count(*) as file_count
     from load_files
     where file_status = 'set_aside'
@@ -40,5 +40,5 @@ select
     reason_code,
     row_count,
     file_count,
-    sum(row_count) over (partition by table_name) as raw_row_count
+    cast(sum(row_count) over (partition by table_name) as {{ dbt.type_bigint() }}) as raw_row_count
 from dispositions
