@@ -56,10 +56,20 @@ def preflight_report(settings: WarehouseSettings) -> str:
         with duckdb.connect() as con:
             report = check_landing(settings.landing_dir, con, see_spark_staging(con, settings.spark_dir))
     else:
-        warehouse = settings.warehouse_path
-        with duckdb.connect(str(warehouse) if warehouse.exists() else ":memory:", read_only=warehouse.exists()) as con:
+        with _warehouse_or_memory(settings) as con:
             report = check_landing(settings.landing_dir, con)
     return require_readable_files(report, settings.landing_dir).text()
+
+
+def _warehouse_or_memory(settings: WarehouseSettings) -> duckdb.DuckDBPyConnection:
+    """The warehouse read-only; an empty database when there is none yet or another process (a run the Dagster
+    daemon started) writes it."""
+    if settings.warehouse_path.exists():
+        try:
+            return duckdb.connect(str(settings.warehouse_path), read_only=True)
+        except duckdb.IOException:
+            pass
+    return duckdb.connect()
 
 
 def materialise_everything(settings: WarehouseSettings) -> bool:
