@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -267,6 +268,23 @@ def test_an_events_only_export_builds_and_publishes_with_make_build(engine, tmp_
             AssetCheckKey(AssetKey("fct_sessions"), "unique_fct_sessions_session_id"), limit=1)
         assert [record.status.value for record in checked] == ["SUCCEEDED"]
     assert partitions.first_partition_day() == "2026-03-02"
+
+
+def test_the_first_report_reads_the_warehouse_unless_another_process_writes_it(tmp_path):
+    from engagement_warehouse.commands.build import _warehouse_or_memory
+
+    settings = WarehouseSettings.from_env(warehouse_env(tmp_path, tmp_path / "landing"))
+    with _warehouse_or_memory(settings) as con:
+        assert con.execute("select current_database()").fetchone() == ("memory",)  # no warehouse yet
+    settings.ensure_dirs()
+    writer = subprocess.Popen([sys.executable, "-c", f"import duckdb, sys; con = duckdb.connect({str(settings.warehouse_path)!r}); "
+                               "print('open', flush=True); sys.stdin.read()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline().strip() == "open"
+    with _warehouse_or_memory(settings) as con:
+        assert con.execute("select current_database()").fetchone() == ("memory",)  # a daemon-started run writes it
+    writer.communicate("")
+    with _warehouse_or_memory(settings) as con:
+        assert con.execute("select current_database()").fetchone() == ("engagement",)
 
 
 def test_a_build_ends_the_run_an_interrupted_build_left_started(tmp_path, monkeypatch):
