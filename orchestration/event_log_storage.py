@@ -3,10 +3,11 @@
 Dagster's `SqliteEventLogStorage` creates an engine, connects, commits and disposes it for every event it stores,
 and a materialisation or check result writes both its run's database and the index database. A `make demo` run
 stores about 2,700 events (700 of them before its first step starts: every asset and check "planned"); recording
-them cost 9 s of its 67 s against an in-memory instance. Here each database file keeps one connection, and SQLite
-syncs its write-ahead log at checkpoints (`synchronous=NORMAL`, safe in WAL mode, which Dagster sets: a power loss
-may drop the last events, it does not corrupt the file). `orchestration/dagster.yaml` names this class, so `make
-build`, `make demo` and `make dagster` (UI and daemon) all record this way.
+them cost 15-20 s of a 73-76 s run (55-61 s here, as with an in-memory instance; docs/benchmarks.md, session 22).
+Here each database file keeps one connection, and SQLite syncs its write-ahead log at checkpoints
+(`synchronous=NORMAL`, safe in WAL mode, which Dagster sets: a power loss may drop the last events, it does not
+corrupt the file). `orchestration/instance.py` (prepare_dagster_home) names this class in the `dagster.yaml` it
+writes into $DAGSTER_HOME, so `make build`, `make demo`, `make bench` and `make dagster` (UI and daemon) record this way.
 """
 
 from collections import OrderedDict
