@@ -8,7 +8,7 @@ reported, never fatal; only a landing folder with no readable file at all stops 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, MaterializeResult, multi_asset
 
 from engagement_warehouse.landing.contract import LANDING_SCHEMA, landing_contract
-from engagement_warehouse.landing.preflight import EmptyLandingError
+from engagement_warehouse.landing.preflight import LandingError
 from engagement_warehouse.landing.spark import preflight_for_engine
 from orchestration.resources import WAREHOUSE_POOL, WarehouseResource
 
@@ -31,7 +31,7 @@ def landing_preflight(context: AssetExecutionContext, warehouse: WarehouseResour
     settings = warehouse.settings()
     try:
         report = preflight_for_engine(settings)
-    except EmptyLandingError as error:
+    except LandingError as error:
         raise Failure(str(error)) from error
     context.log.info(f"preflight of {settings.landing_dir}:\n{report.text()}")
     for table in landing_contract().values():

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import duckdb
 from dagster import materialize
 
-from engagement_warehouse.landing.preflight import EmptyLandingError, check_landing, require_readable_files
+from engagement_warehouse.landing.preflight import LandingError, check_landing, require_readable_files
 from engagement_warehouse.landing.spark import see_spark_staging
 from engagement_warehouse.settings import SettingsError, WarehouseSettings
 from orchestration.resources import start_parse_if_stale, wait_for_parse
@@ -50,8 +50,8 @@ def build_lock(settings: WarehouseSettings):
 def preflight_report(settings: WarehouseSettings) -> str:
     """The preflight's report on the landing folder (the run repeats it in the warehouse), against what the last
     build staged: the warehouse file opened read-only (the build lock keeps writers out), on Spark its staging
-    tables; in memory before a first build, when every file is new. Raises EmptyLandingError when no file can be
-    read."""
+    tables; in memory before a first build, when every file is new. Raises LandingError when no file can be
+    read or an erasure-request file cannot (require_readable_files)."""
     if settings.engine == "spark":
         with duckdb.connect() as con:
             report = check_landing(settings.landing_dir, con, see_spark_staging(con, settings.spark_dir))
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             print(preflight_report(settings), flush=True)
             wait_for_parse(parse)
             return build_and_summarise(settings, started)
-    except (SettingsError, BuildLockedError, EmptyLandingError) as error:
+    except (SettingsError, BuildLockedError, LandingError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

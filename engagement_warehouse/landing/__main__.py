@@ -9,7 +9,7 @@ import argparse
 import sys
 
 from engagement_warehouse.landing.contract import contract_markdown
-from engagement_warehouse.landing.preflight import EmptyLandingError
+from engagement_warehouse.landing.preflight import LandingError
 from engagement_warehouse.landing.spark import preflight_for_engine
 from engagement_warehouse.settings import SettingsError, WarehouseSettings
 
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         report = preflight_for_engine(WarehouseSettings.from_env())
-    except (SettingsError, EmptyLandingError) as error:
+    except (SettingsError, LandingError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(report.text())

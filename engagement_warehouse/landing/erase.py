@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from engagement_warehouse.landing.preflight import LoadFile, check_landing, write_landing
+from engagement_warehouse.landing.preflight import ERASURE_REQUESTS, LoadFile, check_landing, write_landing
 from engagement_warehouse.settings import WarehouseSettings
 
 CUSTOMER_COLUMN = "customer_id"
@@ -74,18 +74,18 @@ def _rewrite(load_file: LoadFile, rows: pa.Table) -> None:
 def erase_at_source(landing_dir: Path) -> tuple[list[tuple[str, str, int]], list[LoadFile]]:
     """Rewrite every load file holding an erased customer's rows. Returns (table, load_id, rows changed) per file
     rewritten, and the files the preflight set aside (unreadable, unsupported, a required column missing...): they
-    were not read, so they may still hold erased customers' rows (empty files and the erasure requests aside)."""
+    were not read, so they may still hold erased customers' rows, or requests (empty files aside); with no
+    erased customer, only unread request files."""
     erased = pa.array(sorted(erased_customer_ids(landing_dir)), pa.string())
     changes = []
-    if not len(erased):
-        return changes, []
     with duckdb.connect() as con:
         report = check_landing(landing_dir, con)
-    unchecked = [f for f in report.files
-                 if not f.is_read and f.size_bytes and f.table_name != "erasure_requests" and f.staging_change != "removed"]
+    unchecked = report.unread_files
+    if not len(erased):
+        return changes, [f for f in unchecked if f.table_name == ERASURE_REQUESTS]
     for load_file in report.files:
         names = {name: found for name, (found, _) in load_file.columns.items()}
-        if not load_file.is_read or load_file.table_name == "erasure_requests" or not {CUSTOMER_COLUMN, REFERRER_COLUMN} & set(names):
+        if not load_file.is_read or load_file.table_name == ERASURE_REQUESTS or not {CUSTOMER_COLUMN, REFERRER_COLUMN} & set(names):
             continue
         rows = load_file.csv_rows if load_file.file_format == "csv" else pq.read_table(load_file.path)
         kept, changed = _without_erased(rows, names, erased)
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     if unchecked:
         listed = "".join(f"\n  {f.table_name}/{f.load_id} ({f.reason_code})" for f in unchecked)
         print(f"error: {len(unchecked)} file(s) the preflight set aside were not read, so they may still hold erased "
-              f"customers' rows:{listed}\nFix: make each readable (`make preflight` names the problem) or remove it, "
+              f"customers' rows, or requests to erase:{listed}\nFix: make each readable (`make preflight` names the problem) or remove it, "
               "then run `make erase-at-source` again.", file=sys.stderr)
         return 1
     return 0

@@ -45,6 +45,8 @@ NESTED_TYPE_MARKERS = ("STRUCT", "MAP", "[]", "UNION")
 INCREMENTAL_STAGING = {"events": "base_app__events", "messages": "base_marketing__messages"}  # tables of schema staging
 # A staged file whose fingerprint changed, or that left the landing folder: its staged rows no longer match it.
 RESTAGING_CHANGES = ("rewritten", "removed")
+# The landing table whose every file must be read before anything is built (require_readable_files).
+ERASURE_REQUESTS = "erasure_requests"
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,12 @@ class PreflightReport:
         return [f for f in self.files if f.table_name == table and f.is_read]
 
     @property
+    def unread_files(self) -> list[LoadFile]:
+        """Files set aside that may hold rows (an empty marker such as `_SUCCESS` holds none): nothing knows what
+        is in them."""
+        return [f for f in self.files if not f.is_read and f.size_bytes and f.staging_change != "removed"]
+
+    @property
     def restaged_files(self) -> list[LoadFile]:
         """Staged load files rewritten or removed since: staging must re-read the landing folder in full."""
         return [f for f in self.files if f.staging_change in RESTAGING_CHANGES]
@@ -134,8 +142,16 @@ class PreflightReport:
         return "\n".join(lines)
 
 
-class EmptyLandingError(RuntimeError):
+class LandingError(RuntimeError):
+    """The landing folder cannot be built: the preflight stops the build before any model runs."""
+
+
+class EmptyLandingError(LandingError):
     """The landing folder holds no load file at all."""
+
+
+class UnreadErasureRequestsError(LandingError):
+    """An erasure-request file was set aside: the requests in it are unknown."""
 
 
 def run_preflight(landing_dir: Path, con: duckdb.DuckDBPyConnection, staging_schema: str = "staging") -> PreflightReport:
@@ -147,11 +163,24 @@ def run_preflight(landing_dir: Path, con: duckdb.DuckDBPyConnection, staging_sch
 
 
 def require_readable_files(report: PreflightReport, landing_dir: Path) -> PreflightReport:
+    """The report of a landing folder that can be built: some file is read, and every erasure-request file. A
+    request file set aside stops the build (UnreadErasureRequestsError): built without it, a customer who asked to
+    be erased would be staged and published; the published copy stays as the last build left it."""
     if not any(f.is_read for f in report.files):
         raise EmptyLandingError(
             f"no readable load file under {landing_dir}. Land files as <table>/<load>.parquet (or .csv) for the tables "
             f"{', '.join(landing_contract())}; generate demo data with `make data`, or set EW_LANDING_DIR to your "
             "landing folder." + (f"\n{report.text()}" if report.findings else ""))
+    unread_requests = [f for f in report.unread_files if f.table_name == ERASURE_REQUESTS]
+    if unread_requests:
+        findings = {(f.load_id, str(f)) for f in report.findings if f.table_name == ERASURE_REQUESTS and f.severity == "set_aside"}
+        listed = "".join(f"\n  {text}" for load_id, text in sorted(findings)
+                         if load_id in {f.load_id for f in unread_requests})
+        raise UnreadErasureRequestsError(
+            f"{len(unread_requests)} erasure-request file(s) under {landing_dir / ERASURE_REQUESTS} were set aside, so "
+            f"the build stops: without their requests, customers who asked to be erased would be built and published "
+            f"(the published copy stays as the last build left it).{listed}\nFix: make each file readable as its line "
+            "says, or move it out of the landing folder if it holds no request; then build again.")
     return report
 
 

@@ -4,6 +4,7 @@ are scrubbed before they leave staging. Values are scanned, not column names."""
 import csv
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
@@ -166,3 +167,59 @@ def test_erasing_at_source_names_the_files_it_could_not_read_and_fails(tmp_path,
     (landing / "orders" / "export.xlsx").unlink()
     (landing / "orders" / "no amount.csv").unlink()
     assert erase.main([]) == 0
+
+
+def _staged_customer_ids(env) -> set[str]:
+    with duckdb.connect(env["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        return {row[0] for row in con.execute("select customer_id from staging.stg_app__customers").fetchall()}
+
+
+def test_an_erasure_outlives_its_request_file_and_a_full_refresh(tmp_path):
+    """Erasure is permanent: once a request was read, removing its file from the landing folder (a retention
+    clean-up) or rebuilding with --full-refresh never stages the customer again while their rows are still landed."""
+    from conftest import generate_small, run_dbt
+
+    landing = tmp_path / "landing"
+    generate_small(landing, customers=120, days=3, erasure_rate=0.05)
+    erased = set(pq.read_table(landing / "erasure_requests").column("customer_id").to_pylist()) - {None}
+    landed = set(pq.read_table(landing / "customers").column("customer_id").to_pylist())
+    assert len(erased & landed) >= 3
+    env = warehouse_env(tmp_path, landing)
+    customers = ("run", "--select", "+stg_app__customers")
+    result = run_dbt(env, *customers)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    staged = _staged_customer_ids(env)
+    assert not staged & erased and staged  # the requests as landed are applied
+    (landing / "erasure_requests").rename(tmp_path / "requests moved away")
+    for extra in ((), ("--full-refresh",)):
+        result = run_dbt(env, *customers, *extra)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        assert not _staged_customer_ids(env) & erased, extra
+        assert _staged_customer_ids(env) == staged, extra
+
+
+def test_an_erasure_request_file_that_cannot_be_read_stops_the_build_before_any_model(tmp_path, monkeypatch, capsys):
+    from conftest import generate_small, run_preflight
+
+    from engagement_warehouse.commands import build
+    from engagement_warehouse.landing import erase
+
+    landing = tmp_path / "landing"
+    generate_small(landing, customers=120, days=2, erasure_rate=0.05)
+    (landing / "erasure_requests" / "_SUCCESS").write_text("")  # an empty marker holds no request: not a reason to stop
+    (landing / "erasure_requests" / "from the CRM.csv").write_text("Customer ID,requested_at\nc-1,2026-06-02T10:00:00Z\n")
+    env = warehouse_env(tmp_path, landing)
+    result = run_preflight(env)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "erasure_requests/from the CRM.csv: column 'customer_id': required column(s) customer_id missing" in result.stderr
+    assert "rename 'Customer ID' to 'customer_id'" in result.stderr and "_SUCCESS" not in result.stderr
+    for name, value in env.items():
+        if name.startswith(("EW_", "DAGSTER_HOME")):
+            monkeypatch.setenv(name, value)
+    assert build.main([]) == 2
+    assert "the build stops: without their requests, customers who asked to be erased would be built" in capsys.readouterr().err
+    assert not Path(env["EW_PUBLISHED_PATH"]).exists()
+    assert erase.main([]) == 1  # erasing at source cannot know every erased customer either
+    assert "erasure_requests/from the CRM.csv (missing_required_column)" in capsys.readouterr().err
+    (landing / "erasure_requests" / "from the CRM.csv").unlink()
+    assert run_preflight(env).returncode == 0
