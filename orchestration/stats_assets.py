@@ -81,6 +81,10 @@ def statistics_asset(table: str, deps: Sequence, description: str) -> Callable[[
                 rows, metadata = compute(context, con)
                 replace_table(con, table, rows)
                 checks = contract_results(con, table) if has_contract else []
+            for check in checks:
+                if not check.passed:
+                    context.log.error(f"{check.description}: the marts that read it are not built in this run, and the "
+                                      "published copy keeps its last values")
             return MaterializeResult(check_results=checks, metadata=metadata)
         return statistics_table
     return decorate
@@ -284,6 +288,15 @@ def customer_clv_predictions(context: AssetExecutionContext, con: duckdb.DuckDBP
             "order_clv_usd": clv.predictive_clv(purchases, spend_params, x, t_x, big_t, spend,
                                                 horizon_months=horizon, monthly_discount_rate=monthly_rate, margin=margin),
         }
+        not_finite = not_finite_predictions(order_values)
+        if not_finite:
+            # A fit on the boundary (e.g. weeks of orders and little repeat buying: r and alpha huge, a and b near 0,
+            # the dropout process not identified) can converge, yet its predictions overflow: not fitted, said why.
+            params = ", ".join(f"{name}={value:.4g}" for name, value in purchase_fit.params.items())
+            order_model_status = (f"not fitted: the BG/NBD fit is degenerate ({params}): {not_finite}; its predictions "
+                                  "are left null (more weeks of order history usually identify it)")
+            context.log.warning(f"BG/NBD x Gamma-Gamma order model {order_model_status}")
+            order_values = {name: pa.nulls(len(x), pa.float64()) for name in ORDER_VALUE_COLUMNS}
     order_rows = pa.table({"customer_key": pa.array(buyers["customer_key"], pa.string()),
                            "frequency": x, "recency_weeks": t_x, "age_weeks": big_t,
                            **{name: pa.array(values, pa.float64()) for name, values in order_values.items()}})
@@ -317,6 +330,12 @@ def customer_clv_predictions(context: AssetExecutionContext, con: duckdb.DuckDBP
         **({f"gamma_gamma_{k}": v for k, v in spend_fit.as_metadata().items()} if spend_fit else {}),
         "customers": rows.num_rows, "horizon_months": horizon, "monthly_discount_rate": monthly_rate, "gross_margin": margin,
     }
+
+
+def not_finite_predictions(values: dict[str, np.ndarray]) -> str:
+    """What of a fit's predictions is not finite, as '<column> for <n> of <m> customers, ...'; empty when all are."""
+    return ", ".join(f"{name} not finite for {int((~np.isfinite(column)).sum()):,} of {len(column):,} customers"
+                     for name, column in values.items() if not np.isfinite(column).all())
 
 
 statistics_assets = [nps_summary, csat_summary, subscription_retention_fits, customer_clv_predictions]

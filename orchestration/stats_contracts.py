@@ -61,5 +61,7 @@ def contract_check_specs(table: str) -> list[AssetCheckSpec]:
 def contract_results(con, table: str) -> list[AssetCheckResult]:
     """The table's contract check, as just written: passed when no row breaks any rule."""
     broken = {rule: con.execute(query.format(table=f"{SCHEMA}.{table}")).fetchone()[0] for rule, query in CONTRACTS[table].items()}
-    return [AssetCheckResult(check_name="contract", asset_key=AssetKey([SCHEMA, table]), passed=not any(broken.values()),
+    failed = "; ".join(f"'{rule}' broken by {count:,} row(s)" for rule, count in broken.items() if count)
+    return [AssetCheckResult(check_name="contract", asset_key=AssetKey([SCHEMA, table]), passed=not failed,
+                             description=f"{SCHEMA}.{table}: {failed}" if failed else None,
                              metadata={rule: MetadataValue.int(count) for rule, count in broken.items()})]

@@ -366,7 +366,7 @@ def test_the_build_summary_reads_only_what_the_published_copy_holds(materialised
             monkeypatch.setenv(name, value)
     text = summary(WarehouseSettings.from_env())
     assert "marts.fct_events" in text and "Latest month" in text
-    assert re.search(r"^  events\s+[\d,]+\s+[\d,]+", text, re.M)
+    assert re.search(r"^  events\s+[\d,]+ =\s+[\d,]+", text, re.M)
 
 
 def test_every_asset_check_says_what_it_checks():
@@ -412,6 +412,7 @@ def test_each_statistics_contract_passes_on_sound_rows_and_names_each_broken_rul
             con.execute(breach)
             (result,) = contract_results(con, table)
             broken = {rule for rule, value in result.metadata.items() if value.value > 0}
+            assert all(f"'{rule}' broken by" in result.description for rule in broken)  # the run's log says which
             assert not result.passed and broken == (expected_rules or set(CONTRACTS[table]) - {next(iter(CONTRACTS[table]))}), \
                 (table, broken)
 
@@ -466,3 +467,50 @@ def test_a_date_setting_is_read_from_the_environment_and_a_bad_value_names_the_v
     assert getattr(WarehouseSettings.from_env({**base, name: "2025-06-01"}), field) == "2025-06-01"
     with pytest.raises(SettingsError, match=f"{name}='June 2025' is not a date"):
         WarehouseSettings.from_env({**base, name: "June 2025"})
+
+
+def test_the_summary_warns_of_a_table_that_staged_fewer_than_nine_in_ten_of_its_rows_and_says_why():
+    from engagement_warehouse.commands.summary import mostly_not_staged
+
+    # table, raw, staged, quarantined, duplicates, erased, rows set aside, files set aside
+    reconciliation = [("events", 1000, 940, 50, 10, 0, 0, 0), ("orders", 100, 10, 85, 4, 1, 0, 0),
+                      ("customers", 50, 0, 0, 0, 0, 50, 3), ("reviews", 101, 90, 10, 1, 0, 0, 0)]
+    reasons = [("events", "quarantined", "null_id", 50, 2), ("orders", "quarantined", "orphan_customer", 80, 3),
+               ("orders", "quarantined", "invalid_amount", 5, 1), ("customers", "set_aside", "missing_required_column", 50, 3)]
+    warnings = mostly_not_staged(reconciliation, reasons)
+    assert warnings[:2] == [
+        "warning: orders: 10 of 95 rows staged; not staged: orphan_customer (80 rows), invalid_amount (5 rows).",
+        "warning: customers: 0 of 50 rows staged; not staged: missing_required_column (3 files set aside).",
+    ]  # events: 940 of 990 staged; reviews: 90 of 100, nine in ten
+    assert len(warnings) == 3 and "orphan_customer: the row's customer_id is in no staged customers row" in warnings[2]
+    assert mostly_not_staged(reconciliation[:1], reasons) == []
+
+
+def test_a_degenerate_order_fit_leaves_order_values_null_says_why_and_publishing_goes_on(tmp_path, monkeypatch):
+    """A foreign landing with 30 days of orders (tests/fixtures/short_history_buyers.csv: 148 buyers, 69 with repeat
+    orders) makes BG/NBD converge on the boundary (r and alpha ~1e5, a and b ~1e-5) where its expected purchases
+    overflow to NaN: the order model is not fitted, with the reason, and the contract check passes so the marts and
+    the publish go on."""
+    monkeypatch.setenv("EW_WAREHOUSE_PATH", str(tmp_path / "engagement.duckdb"))
+    monkeypatch.setenv("EW_ENGINE", "duckdb")
+    buyers = PROJECT_ROOT / "tests" / "fixtures" / "short_history_buyers.csv"
+    with duckdb.connect(str(tmp_path / "engagement.duckdb")) as con:
+        con.execute("create schema intermediate; create schema statistics; create schema reference")
+        con.execute(f"create table intermediate.int_customer_purchase_summary as select printf('k%03d', row_number() over ()) "
+                    f"as customer_key, *, timestamp '2026-12-01' as as_of_at from read_csv('{buyers}')")
+        con.execute("create table intermediate.int_subscription_lifecycles (customer_key varchar, initial_plan_id varchar, "
+                    "current_plan_id varchar, paid_renewals integer, has_churned boolean)")
+        con.execute("create table statistics.subscription_retention_fits (plan_id varchar, fit_status varchar, alpha double, "
+                    "beta double, period_discount_rate double)")
+        con.execute("create table reference.plans (plan_id varchar, price_usd decimal(10, 2))")
+        con.execute("create table reference.reporting_settings as select * from (values ('gross_margin', '0.80'), "
+                    "('monthly_discount_rate', '0.01'), ('clv_horizon_months', '36')) s(setting, value)")
+    result = materialize([stats_assets.customer_clv_predictions], resources=defs.resources, raise_on_error=False)
+    assert result.success
+    (materialization,) = result.asset_materializations_for_node("statistics__customer_clv_predictions")
+    status = materialization.metadata["order_model"].value
+    assert status.startswith("not fitted: the BG/NBD fit is degenerate") and "expected_purchases not finite for 148 of 148" in status
+    with duckdb.connect(str(tmp_path / "engagement.duckdb"), read_only=True) as con:
+        rows = con.execute("select count(*), count(p_alive), count(expected_purchases), sum(predictive_clv_usd) "
+                           "from statistics.customer_clv_predictions").fetchone()
+    assert rows == (148, 0, 0, 0)

@@ -6,6 +6,10 @@ spend as (
     select * from {{ ref('stg_marketing__marketing_spend') }}
 ),
 
+landed_spend as (
+    select * from {{ ref('base_marketing__marketing_spend') }}
+),
+
 rates as (
     select * from {{ ref('int_reporting_currency_rates') }}
 ),
@@ -52,11 +56,19 @@ new_paying as (
     group by 1, 2
 ),
 
-joined as (
+-- Channels with a spend row landed, staged or not: in a month without a staged row their spend is unknown (rows
+-- quarantined, or none exported), not zero. Channels with none (organic, referral, direct) cost nothing.
+paid_channels as (
+    select distinct channel as acquisition_channel
+    from landed_spend
+    where channel is not null
+),
+
+channel_months as (
     select
         coalesce(new_paying.acquisition_channel, monthly_spend.acquisition_channel) as acquisition_channel,
         coalesce(new_paying.month_start, monthly_spend.month_start) as month_start,
-        coalesce(monthly_spend.marketing_spend, 0) as marketing_spend,
+        monthly_spend.marketing_spend,
         coalesce(new_paying.new_paying_customers, 0) as new_paying_customers,
         new_paying.average_historical_clv,
         new_paying.average_first_month_mrr
@@ -64,6 +76,21 @@ joined as (
     full outer join monthly_spend
         on new_paying.acquisition_channel = monthly_spend.acquisition_channel
         and new_paying.month_start = monthly_spend.month_start
+),
+
+joined as (
+    select
+        channel_months.acquisition_channel,
+        channel_months.month_start,
+        case
+            when channel_months.marketing_spend is not null then channel_months.marketing_spend
+            when paid_channels.acquisition_channel is null then 0
+        end as marketing_spend,
+        channel_months.new_paying_customers,
+        channel_months.average_historical_clv,
+        channel_months.average_first_month_mrr
+    from channel_months
+    left join paid_channels on channel_months.acquisition_channel = paid_channels.acquisition_channel
 )
 
 select
