@@ -1,5 +1,7 @@
 """Hand-made bad rows, one per fault class, all in one build: each lands in quarantine with its reason and the build succeeds."""
 
+from datetime import datetime
+
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -28,6 +30,17 @@ CASES = [
     pytest.param("survey_responses", {**SURVEY, "survey_type": "csat", "score": 0}, "score_out_of_range", id="csat-0"),
 ]
 
+# Timestamps as common exports write them, each read as the same instant, 2026-06-02 10:00 UTC (epoch 1780394400):
+# (table, row, staging table, id column, timestamp column).
+READ_TIMES = [
+    pytest.param("events", {**EVENT, "event_id": "ev_epoch_ms", "client_timestamp": "1780394400000"},
+                 "stg_app__events", "event_id", "event_at", id="epoch-milliseconds"),
+    pytest.param("orders", {**ORDER, "order_id": "ord_offset_after_a_space", "ordered_at": "2026-06-02 05:00:00 -0500"},
+                 "stg_billing__orders", "order_id", "ordered_at", id="offset-after-a-space"),
+    pytest.param("survey_responses", {**SURVEY, "response_id": "rsp_epoch_s", "responded_at": " 1780394400 "},
+                 "stg_feedback__survey_responses", "response_id", "responded_at", id="epoch-seconds"),
+]
+
 
 @pytest.fixture(scope="module")
 def built_with_every_bad_row(tmp_path_factory):
@@ -35,8 +48,8 @@ def built_with_every_bad_row(tmp_path_factory):
     root = tmp_path_factory.mktemp("bad_rows")
     landing = root / "landing"
     generate_small(landing, customers=30, days=3, fault_rate=0.0)
-    for case in CASES:
-        table, overrides, _ = case.values
+    for case in CASES + READ_TIMES:
+        table, overrides = case.values[:2]
         template_file = next((landing / table).glob("2026-*.parquet"))
         row = {**pq.read_table(template_file).slice(0, 1).to_pylist()[0], **overrides}
         pq.write_table(pa.Table.from_pylist([row], schema=pq.read_schema(template_file)), landing / table / f"{case.id}.parquet")
@@ -58,3 +71,11 @@ def test_bad_row_is_quarantined_with_its_reason(built_with_every_bad_row, reques
 
 def _source_of(table: str) -> str:
     return {"events": "app", "orders": "billing", "survey_responses": "feedback"}[table]
+
+
+@pytest.mark.parametrize("table, row, staging_table, id_column, timestamp_column", READ_TIMES)
+def test_epoch_and_spaced_offset_timestamps_are_read_as_utc(built_with_every_bad_row, table, row, staging_table, id_column,
+                                                            timestamp_column):
+    with duckdb.connect(built_with_every_bad_row["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        read = con.execute(f"select {timestamp_column} from staging.{staging_table} where {id_column} = ?", [row[id_column]]).fetchall()
+    assert read == [(datetime(2026, 6, 2, 10, 0),)]
