@@ -64,8 +64,9 @@ def mostly_not_staged(reconciliation, reasons) -> list[str]:
                    for name, disposition, reason, rows, files in reasons if name == table][:3]
         warnings.append(f"warning: {table}: {staged:,} of {could_stage:,} rows staged; not staged: {', '.join(largest)}.")
     if warnings:
-        orphans = "orphan_customer: the row's customer_id is in no staged customers row; " if any(
-            "orphan_customer" in warning for warning in warnings) else ""
+        has_orphans = any("orphan_customer" in warning for warning in warnings)
+        orphans = ("orphan_customer: the row's customer_id is in no staged customers row (absent, or quarantined itself); "
+                   if has_orphans else "")
         warnings.append(f"  {orphans}set-aside files are named in the preflight report above; marts.load_reconciliation "
                         "counts every reason.")
     return warnings
