@@ -23,5 +23,4 @@ select
 from ledger
 full outer join reconciled
     on ledger.table_name = reconciled.table_name
-where coalesce(ledger.table_name, reconciled.table_name) <> 'erasure_requests'
-    and coalesce(ledger.ledger_rows, 0) <> coalesce(reconciled.reconciled_rows, 0)
+where coalesce(ledger.ledger_rows, 0) <> coalesce(reconciled.reconciled_rows, 0)

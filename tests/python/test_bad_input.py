@@ -1,6 +1,7 @@
 """Hand-made bad rows, one per fault class, all in one build: each lands in quarantine with its reason and the build succeeds."""
 
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -53,6 +54,10 @@ def built_with_every_bad_row(tmp_path_factory):
         template_file = next((landing / table).glob("2026-*.parquet"))
         row = {**pq.read_table(template_file).slice(0, 1).to_pylist()[0], **overrides}
         pq.write_table(pa.Table.from_pylist([row], schema=pq.read_schema(template_file)), landing / table / f"{case.id}.parquet")
+    # an erasure request without a customer id (nobody to erase) beside one for a customer who never landed
+    (landing / "erasure_requests").mkdir(exist_ok=True)
+    (landing / "erasure_requests" / "privacy tool.csv").write_text(
+        "customer_id,requested_at\n,2026-06-02T10:00:00Z\ncus_never_landed,2026-06-02T10:00:00Z\n")
     env = warehouse_env(root, landing)
     result = run_dbt(env, *BUILD_UP_TO_STATISTICS, "--vars", '{"verify_injected_faults": false}')
     assert result.returncode == 0, result.stdout[-3000:]
@@ -79,3 +84,12 @@ def test_epoch_and_spaced_offset_timestamps_are_read_as_utc(built_with_every_bad
     with duckdb.connect(built_with_every_bad_row["EW_WAREHOUSE_PATH"], read_only=True) as con:
         read = con.execute(f"select {timestamp_column} from staging.{staging_table} where {id_column} = ?", [row[id_column]]).fetchall()
     assert read == [(datetime(2026, 6, 2, 10, 0),)]
+
+
+def test_an_erasure_request_without_a_customer_id_is_counted_not_dropped(built_with_every_bad_row):
+    folder = Path(built_with_every_bad_row["EW_LANDING_DIR"]) / "erasure_requests"
+    landed = sum(pq.read_metadata(path).num_rows for path in folder.glob("*.parquet"))  # the generator's, all valid
+    with duckdb.connect(built_with_every_bad_row["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        requests = con.execute("select row_disposition, reason_code, row_count, raw_row_count from marts.load_reconciliation "
+                               "where table_name = 'erasure_requests' order by all").fetchall()
+    assert requests == [("quarantined", "null_id", 1, landed + 2), ("staged", None, landed + 1, landed + 2)]

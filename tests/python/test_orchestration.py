@@ -294,6 +294,9 @@ def test_an_erased_customer_is_in_no_table_after_staging_and_is_counted(material
         counted = dict(con.execute("select table_name, row_count from marts.load_reconciliation "
                                    "where row_disposition = 'erased'").fetchall())
         assert {t: n for t, n in truth["erased_rows"].items() if n} == counted
+        requests = con.execute("select row_disposition, reason_code, row_count from marts.load_reconciliation "
+                               "where table_name = 'erasure_requests'").fetchall()
+        assert requests == [("staged", None, truth["raw_rows"]["erasure_requests"])]  # the generator plants no bad request
         columns = con.execute("select table_schema, table_name, column_name from information_schema.columns "
                               "where table_schema in ('intermediate', 'marts', 'statistics') and data_type = 'VARCHAR'").fetchall()
         for schema, table, column in columns:
