@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from engagement_warehouse.landing.preflight import ERASURE_REQUESTS, LoadFile, check_landing, write_landing
+from engagement_warehouse.landing.preflight import ERASURE_REQUESTS, LoadFile, PreflightReport, check_landing, write_landing
 from engagement_warehouse.settings import WarehouseSettings
 
 CUSTOMER_COLUMN = "customer_id"
@@ -31,10 +31,16 @@ REFERRER_COLUMN = "referred_by_customer_id"
 
 
 def erased_customer_ids(landing_dir: Path) -> set[str]:
+    return _checked_landing(landing_dir)[1]
+
+
+def _checked_landing(landing_dir: Path) -> tuple[PreflightReport, set[str]]:
+    """The preflight's report on the landing folder and the customer ids its readable erasure requests name."""
     with duckdb.connect() as con:
-        write_landing(con, check_landing(landing_dir, con))
-        return {row[0] for row in con.execute("select distinct trim(customer_id) from landing.erasure_requests "
-                                               "where nullif(trim(customer_id), '') is not null").fetchall()}
+        report = check_landing(landing_dir, con)
+        write_landing(con, report)
+        return report, {row[0] for row in con.execute("select distinct trim(customer_id) from landing.erasure_requests "
+                                                       "where nullif(trim(customer_id), '') is not null").fetchall()}
 
 
 def _without_erased(rows: pa.Table, columns: dict[str, str], erased: pa.Array) -> tuple[pa.Table, int]:
@@ -76,10 +82,9 @@ def erase_at_source(landing_dir: Path) -> tuple[list[tuple[str, str, int]], list
     rewritten, and the files the preflight set aside (unreadable, unsupported, a required column missing...): they
     were not read, so they may still hold erased customers' rows, or requests (empty files aside); with no
     erased customer, only unread request files."""
-    erased = pa.array(sorted(erased_customer_ids(landing_dir)), pa.string())
+    report, erased_ids = _checked_landing(landing_dir)
+    erased = pa.array(sorted(erased_ids), pa.string())
     changes = []
-    with duckdb.connect() as con:
-        report = check_landing(landing_dir, con)
     unchecked = report.unread_files
     if not len(erased):
         return changes, [f for f in unchecked if f.table_name == ERASURE_REQUESTS]
