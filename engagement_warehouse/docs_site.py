@@ -15,10 +15,14 @@ from pathlib import Path
 
 from engagement_warehouse.settings import PROJECT_ROOT, WarehouseSettings, dbt_command
 
+# The site shows each model's compiled SQL, which spells out the pseudonym salt: it is compiled with this instead, so a
+# site published anywhere never lets a reader compute a customer's key from their id.
+SALT_PLACEHOLDER = "<EW_PSEUDONYM_SALT>"
+
 
 def generate(target_path: Path, env: dict[str, str] | None = None) -> Path:
     """Write manifest.json, catalog.json, index.html and the single-file static_index.html; return the latter."""
-    env = dict(os.environ if env is None else env)
+    env = dict(os.environ if env is None else env) | {"EW_PSEUDONYM_SALT": SALT_PLACEHOLDER}
     warehouse = WarehouseSettings.from_env(env).warehouse_path
     extra = []
     if not warehouse.exists():

@@ -16,10 +16,14 @@ SPEC_METRICS = ["session", "session duration", "engaged time", "engaged session"
                 "messaging rates", "top-customer spend"]
 
 
+SECRET_SALT = "deployment secret 7f3a9c"
+
+
 @pytest.fixture(scope="module")
 def site(materialised_graph, tmp_path_factory):
     target = tmp_path_factory.mktemp("docs_target")
-    static = docs_site.generate(target, warehouse_env(materialised_graph, materialised_graph / "landing"))
+    env = warehouse_env(materialised_graph, materialised_graph / "landing") | {"EW_PSEUDONYM_SALT": SECRET_SALT}
+    static = docs_site.generate(target, env)
     manifest = json.loads((target / "manifest.json").read_text())
     catalog = json.loads((target / "catalog.json").read_text())
     return static, manifest, catalog
@@ -31,6 +35,13 @@ def test_the_site_is_one_self_contained_page_with_the_glossary(site):
     glossary_rows = {line.split("|")[1].strip() for line in overview.splitlines() if line.startswith("| ")}
     assert [metric for metric in SPEC_METRICS if metric not in glossary_rows] == []
     assert static.stat().st_size > 1_000_000 and "metric glossary" in static.read_text()
+
+
+def test_the_site_shows_compiled_sql_without_the_pseudonym_salt(site):
+    static, manifest, _ = site
+    compiled = manifest["nodes"]["model.engagement_warehouse.base_app__customers"]["compiled_code"]
+    assert f"'{docs_site.SALT_PLACEHOLDER}:'" in compiled
+    assert SECRET_SALT not in static.read_text() and SECRET_SALT not in json.dumps(manifest)
 
 
 def test_every_model_and_every_column_in_the_warehouse_is_described(site):

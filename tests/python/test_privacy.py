@@ -2,6 +2,7 @@
 are scrubbed before they leave staging. Values are scanned, not column names."""
 
 import csv
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -223,3 +224,36 @@ def test_an_erasure_request_file_that_cannot_be_read_stops_the_build_before_any_
     assert "erasure_requests/from the CRM.csv (missing_required_column)" in capsys.readouterr().err
     (landing / "erasure_requests" / "from the CRM.csv").unlink()
     assert run_preflight(env).returncode == 0
+
+
+def _staged_customer_keys(env) -> dict[str, str]:
+    with duckdb.connect(env["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        return dict(con.execute("select customer_id, customer_key from staging.stg_app__customers").fetchall())
+
+
+def test_a_warehouse_keeps_the_pseudonym_salt_it_was_built_with(tmp_path):
+    """EW_PSEUDONYM_SALT salts customer_key (md5('<salt>:' || id), as the messaging tool computes it). A build with
+    another salt than the warehouse's customers were keyed with stops before any model, with the fix: it would give
+    every customer a second key, and the erasure list's old keys would no longer suppress anyone."""
+    from conftest import generate_small, run_dbt
+
+    landing = tmp_path / "landing"
+    generate_small(landing, customers=60, days=2)
+    env = warehouse_env(tmp_path, landing) | {"EW_PSEUDONYM_SALT": "first secret"}
+    customers = ("run", "--select", "+stg_app__customers")
+    result = run_dbt(env, *customers)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    keys = _staged_customer_keys(env)
+    assert len(keys) > 40
+    assert all(key == hashlib.md5(f"first secret:{customer_id}".encode()).hexdigest() for customer_id, key in keys.items())
+    default_salt = {name: value for name, value in env.items() if name != "EW_PSEUDONYM_SALT"}
+    for changed in (env | {"EW_PSEUDONYM_SALT": "second secret"}, default_salt):
+        result = run_dbt(changed, *customers)
+        assert result.returncode == 2, result.stdout[-3000:]
+        assert "The pseudonym salt (EW_PSEUDONYM_SALT) is not the one this warehouse was built with" in result.stdout
+        assert "set EW_PSEUDONYM_SALT back to the salt of this warehouse" in result.stdout
+        assert _staged_customer_keys(env) == keys  # nothing was rebuilt
+    result = run_dbt(env | {"EW_PSEUDONYM_SALT": "it's"}, *customers)
+    assert result.returncode != 0 and "without quotes or backslashes" in result.stdout
+    assert run_dbt(env, *customers).returncode == 0
+    assert _staged_customer_keys(env) == keys
