@@ -117,6 +117,10 @@ combined as (
         coalesce(daily_persons.dau, 0) as dau,
         rolling_active.wau,
         rolling_active.mau,
+        -- Before the 7th (30th) day with data the trailing window reaches back before the data: WAU, MAU and what
+        -- divides by them count fewer days, and BI should not read the ramp-up as growth.
+        days.activity_date >= cast({{ dbt.dateadd('day', 6, 'bounds.first_date') }} as date) as has_full_wau_window,
+        days.activity_date >= cast({{ dbt.dateadd('day', 29, 'bounds.first_date') }} as date) as has_full_mau_window,
         coalesce(daily_persons.active_customers, 0) as active_customers,
         coalesce(daily_sessions.sessions, 0) as sessions,
         coalesce(daily_sessions.engaged_sessions, 0) as engaged_sessions,
@@ -131,6 +135,7 @@ combined as (
         coalesce(daily_sessions.referral_sessions, 0) as referral_sessions,
         coalesce(referred_signups.referred_signups, 0) as referred_signups
     from days
+    cross join bounds
     inner join rolling_active on days.activity_date = rolling_active.activity_date
     left join daily_persons on days.activity_date = daily_persons.activity_date
     left join daily_sessions on days.activity_date = daily_sessions.activity_date
