@@ -1,6 +1,8 @@
 """Hand-made bad rows, one per fault class, all in one build: each lands in quarantine with its reason and the build succeeds."""
 
+import csv
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -9,12 +11,15 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import BUILD_UP_TO_STATISTICS, generate_small, run_dbt, warehouse_env
 
+from engagement_warehouse.settings import PROJECT_ROOT
+
 GOOD_TIME = "2026-06-02T10:00:00+02:00"
 EVENT = {"event_id": "ev_bad", "anonymous_id": "anon_bad", "customer_id": None, "event_type": "page_view",
          "client_timestamp": GOOD_TIME, "properties": "{}"}
 ORDER = {"order_id": "ord_bad", "customer_id": "cus_0", "ordered_at": GOOD_TIME, "amount": 10.0, "currency": "EUR",
          "status": "paid"}
 SURVEY = {"response_id": "rsp_bad", "customer_id": "cus_0", "survey_type": "nps", "score": 9, "responded_at": GOOD_TIME}
+SUBSCRIPTION = {"subscription_id": "sub_bad", "customer_id": "cus_0", "effective_at": GOOD_TIME}
 
 CASES = [
     pytest.param("events", {**EVENT, "event_id": ""}, "null_id", id="event-empty-id"),
@@ -27,6 +32,7 @@ CASES = [
     pytest.param("orders", {**ORDER, "amount": 0.0}, "invalid_amount", id="order-zero"),
     pytest.param("orders", {**ORDER, "currency": "DOGE"}, "unknown_currency", id="order-currency"),
     pytest.param("orders", {**ORDER, "status": "lost"}, "invalid_value", id="order-status"),
+    pytest.param("subscriptions", {**SUBSCRIPTION, "plan_id": "gold_plan"}, "invalid_value", id="subscription-unknown-plan"),
     pytest.param("survey_responses", {**SURVEY, "score": 11}, "score_out_of_range", id="nps-11"),
     pytest.param("survey_responses", {**SURVEY, "survey_type": "csat", "score": 0}, "score_out_of_range", id="csat-0"),
 ]
@@ -42,6 +48,11 @@ READ_TIMES = [
                  "stg_feedback__survey_responses", "response_id", "responded_at", id="epoch-seconds"),
 ]
 
+# Staged rows in shapes that once stopped the build or every customer: an amount too large for DuckDB's 64-bit decimal
+# product with the currency rate; a customers export without updated_at (an optional column).
+HUGE_ORDER = {**ORDER, "order_id": "ord_huge", "amount": 9_999_999_999_999.0}
+CUSTOMERS_WITHOUT_VERSIONS = "customer_id,email,created_at,country\ncus_unversioned,u@example.com,2026-06-01T09:00:00Z,DE\n"
+
 
 @pytest.fixture(scope="module")
 def built_with_every_bad_row(tmp_path_factory):
@@ -49,11 +60,12 @@ def built_with_every_bad_row(tmp_path_factory):
     root = tmp_path_factory.mktemp("bad_rows")
     landing = root / "landing"
     generate_small(landing, customers=30, days=3, fault_rate=0.0)
-    for case in CASES + READ_TIMES:
+    for case in CASES + READ_TIMES + [pytest.param("orders", HUGE_ORDER, id="order-huge-amount")]:
         table, overrides = case.values[:2]
         template_file = next((landing / table).glob("2026-*.parquet"))
         row = {**pq.read_table(template_file).slice(0, 1).to_pylist()[0], **overrides}
         pq.write_table(pa.Table.from_pylist([row], schema=pq.read_schema(template_file)), landing / table / f"{case.id}.parquet")
+    (landing / "customers" / "crm dump.csv").write_text(CUSTOMERS_WITHOUT_VERSIONS)
     # an erasure request without a customer id (nobody to erase) beside one for a customer who never landed
     (landing / "erasure_requests").mkdir(exist_ok=True)
     (landing / "erasure_requests" / "privacy tool.csv").write_text(
@@ -75,7 +87,24 @@ def test_bad_row_is_quarantined_with_its_reason(built_with_every_bad_row, reques
 
 
 def _source_of(table: str) -> str:
-    return {"events": "app", "orders": "billing", "survey_responses": "feedback"}[table]
+    return {"events": "app", "orders": "billing", "subscriptions": "billing", "survey_responses": "feedback"}[table]
+
+
+def test_an_amount_beyond_a_64_bit_decimal_product_is_converted_exactly(built_with_every_bad_row):
+    """9,999,999,999,999 EUR times the EUR rate (decimal(18, 8)) overflowed DuckDB's 64-bit decimal product in
+    fct_orders and stopped the build; it is staged and converted with the seeds' rate."""
+    rates = dict(csv.reader((PROJECT_ROOT / "seeds" / "currency_rates.csv").open()))
+    reporting = dict(row[:2] for row in csv.reader((PROJECT_ROOT / "seeds" / "reporting_settings.csv").open()))["reporting_currency"]
+    eur_rate = round(Decimal(rates["EUR"]) / Decimal(rates[reporting]), 8)
+    with duckdb.connect(built_with_every_bad_row["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        converted = con.execute("select amount_local, gross_amount from marts.fct_orders where order_id = 'ord_huge'").fetchall()
+    assert converted == [(Decimal("9999999999999.00"), Decimal("9999999999999.00") * eur_rate)]
+
+
+def test_a_customers_export_without_updated_at_stages_one_version_from_created_at(built_with_every_bad_row):
+    with duckdb.connect(built_with_every_bad_row["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        staged = con.execute("select created_at, updated_at from staging.stg_app__customers where customer_id = 'cus_unversioned'").fetchall()
+    assert staged == [(datetime(2026, 6, 1, 9, 0), datetime(2026, 6, 1, 9, 0))]
 
 
 @pytest.mark.parametrize("table, row, staging_table, id_column, timestamp_column", READ_TIMES)

@@ -73,7 +73,7 @@ select
     classified.starts_paid_period,
     classified.ends_paid_period,
     case when classified.is_payment then classified.amount else 0 end as billed_amount_local,
-    cast(case when classified.is_payment then classified.amount * rates.reporting_per_unit else 0 end as {{ dbt.type_numeric() }})
+    cast(case when classified.is_payment then {{ converted_amount('classified.amount', 'rates.reporting_per_unit') }} else 0 end as {{ dbt.type_numeric() }})
         as billed_amount
 from classified
 inner join rates on classified.currency = rates.currency

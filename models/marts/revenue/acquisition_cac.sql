@@ -36,7 +36,7 @@ monthly_spend as (
     select
         spend.channel as acquisition_channel,
         {{ dbt.date_trunc('month', 'spend.spend_date') }} as month_start,
-        sum(spend.amount * rates.reporting_per_unit) as marketing_spend
+        sum({{ converted_amount('spend.amount', 'rates.reporting_per_unit') }}) as marketing_spend
     from spend
     inner join rates on spend.currency = rates.currency
     group by 1, 2

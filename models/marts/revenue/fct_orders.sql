@@ -17,8 +17,8 @@ select
     orders.is_refunded,
     orders.currency,
     orders.amount as amount_local,
-    cast(orders.amount * rates.reporting_per_unit as {{ dbt.type_numeric() }}) as gross_amount,
+    cast({{ converted_amount('orders.amount', 'rates.reporting_per_unit') }} as {{ dbt.type_numeric() }}) as gross_amount,
     -- A refund returns the whole order (the source has no partial refunds).
-    cast(case when orders.is_refunded then 0 else orders.amount * rates.reporting_per_unit end as {{ dbt.type_numeric() }}) as net_amount
+    cast(case when orders.is_refunded then 0 else {{ converted_amount('orders.amount', 'rates.reporting_per_unit') }} end as {{ dbt.type_numeric() }}) as net_amount
 from orders
 inner join rates on orders.currency = rates.currency

@@ -28,7 +28,11 @@ typed as (
             {%- if not loop.last %} or{% endif %}
         {%- endfor %}
             as has_invalid_consent,
-        {{ parse_utc_timestamp('updated_at') }} as updated_at,
+        -- An export without versions (updated_at absent or empty, an optional column): one version, from created_at.
+        case
+            when nullif({{ timestamp_text('updated_at') }}, '') is null then {{ parse_utc_timestamp('created_at') }}
+            else {{ parse_utc_timestamp('updated_at') }}
+        end as updated_at,
         updated_at as updated_at_text,
         load_id,
         load_row_number

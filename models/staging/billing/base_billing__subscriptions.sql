@@ -9,6 +9,10 @@ currencies as (
     select * from {{ ref('currency_rates') }}
 ),
 
+plans as (
+    select * from {{ ref('plans') }}
+),
+
 customers as (
     {{ known_customer_keys() }}
 ),
@@ -43,12 +47,15 @@ checked as (
             when typed.status not in ('trialing', 'active', 'canceled')
                 or typed.change_type not in ('created', 'renewed', 'plan_changed', 'canceled', 'reactivated')
                 or typed.billing_interval not in ('month', 'year')
+                or (typed.plan_id is not null and plans.plan_id is null)
                 then 'invalid_value'
             when customers.customer_key is null then 'orphan_customer'
         end as reason_code
     from typed
     left join currencies
         on typed.currency = currencies.currency
+    left join plans
+        on typed.plan_id = plans.plan_id
     left join customers
         on typed.customer_key = customers.customer_key
 )
