@@ -28,6 +28,7 @@ import csv
 import difflib
 import gzip
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -290,17 +291,23 @@ def inspect_file(table: TableContract, path: Path, table_dir: Path, con: duckdb.
             file_columns = _read_columns(load_file, con)
     except Exception as error:  # any reader error: the file is set aside, the build goes on
         message = " ".join(str(error).split())[:300]
+        if isinstance(error, UnicodeError) or "invalid utf8" in message.lower():
+            return set_aside("unreadable_file", f"is not UTF-8 text ({message}).",
+                             "re-export it as UTF-8 (a spreadsheet's 'CSV UTF-8'); this one is in another encoding, "
+                             "e.g. Latin-1 or UTF-16.")
         return set_aside("unreadable_file", f"cannot be read as {load_file.file_format} ({message}).",
                          "re-export the file; a zero-byte or truncated file usually means the export was interrupted.")
 
     load_file.file_columns = file_columns
-    by_lower = {name.lower(): (name, data_type) for name, data_type in file_columns}
+    # A column spelled as the contract spells it wins over another that only matches loosely ('customer_id', 'Customer ID').
+    by_key = {column_key(name): (name, data_type)
+              for name, data_type in sorted(file_columns, key=lambda column: column[0] == column_key(column[0]))}
     contract_names = {c.name for c in table.columns}
-    extra = [name for name, _ in file_columns if name.lower() not in contract_names]
+    extra = [name for name, _ in file_columns if column_key(name) not in contract_names]
     missing_required = []
     for column in table.columns:
-        if column.name in by_lower:
-            load_file.columns[column.name] = by_lower[column.name]
+        if column.name in by_key:
+            load_file.columns[column.name] = by_key[column.name]
         elif column.required:
             missing_required.append(column.name)
         else:
@@ -308,14 +315,14 @@ def inspect_file(table: TableContract, path: Path, table_dir: Path, con: duckdb.
                                     "optional column is absent; read as null.",
                                     f"add it ({column.data_type}) if you have it: {column.description}"))
     # A rename is suggested only to a contract column the file lacks (the required ones first).
-    absent = missing_required or sorted(c.name for c in table.columns if c.name not in by_lower)
+    absent = missing_required or sorted(c.name for c in table.columns if c.name not in by_key)
     for name in extra:
-        close = difflib.get_close_matches(name.lower(), absent, n=1)
+        close = difflib.get_close_matches(column_key(name), absent, n=1)
         findings.append(Finding("warning", table.name, load_id, name, "column is not in the contract and is ignored.",
                                 f"rename it to '{close[0]}' if that is what it holds; else drop it." if close
                                 else "drop it, or keep it: it is not read."))
     if missing_required:
-        by_extra_lower = {e.lower(): e for e in extra}
+        by_extra_lower = {column_key(e): e for e in extra}
         renames = {m: [by_extra_lower[r] for r in difflib.get_close_matches(m, list(by_extra_lower), n=1)]
                    for m in missing_required}
         fix = "; ".join(f"rename '{r[0]}' to '{m}'" if r else f"add column '{m}' ({table.column(m).data_type})"
@@ -335,6 +342,12 @@ def _file_format(path: Path) -> str | None:
     if path.suffix.lower() == ".gz" and not path.name.lower().endswith(".csv.gz"):
         return None
     return FORMATS.get(path.suffix.lower())
+
+
+def column_key(name: str) -> str:
+    """A file's column name as it is matched with the contract's: case, spaces around it and spaces or hyphens
+    between its words do not count (`Customer ID`, ` updated_at `, `customer-id` are customer_id, updated_at...)."""
+    return re.sub(r"[\s-]+", "_", name.strip()).lower()
 
 
 # What a CSV export separates its cells with: the one of these that splits the header into the most columns (comma

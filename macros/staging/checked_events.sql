@@ -17,7 +17,9 @@
     typed as (
         select
             nullif(trim(source.event_id), '') as event_id,
-            nullif(trim(source.anonymous_id), '') as anonymous_id,
+            -- Contact data in an id, a URL or a label (a tracker or export that put a person there) stays in the
+            -- landing folder: ids become pseudonymous keys, stretches of URLs and whole labels `[contact data]`.
+            {{ without_contact_data_id("nullif(trim(source.anonymous_id), '')") }} as anonymous_id,
             nullif(trim(source.customer_id), '') as customer_id,
             -- Hashed once here: every reader of stg_app__events (a view) would otherwise hash 100M+ ids again.
             {{ pseudonymous_key("nullif(trim(source.customer_id), '')") }} as customer_key,
@@ -27,14 +29,14 @@
             -- Without a collector time (an export that has none) the client time stands in.
             coalesce({{ parse_utc_timestamp('source.received_at') }}, {{ parse_utc_timestamp('source.client_timestamp') }}) as received_at,
             source.received_at is not null and {{ parse_utc_timestamp('source.received_at') }} is null as has_unparseable_received_at,
-            {{ without_personal_url_parameters('source.page') }} as page,
-            {{ without_personal_url_parameters('source.referrer') }} as referrer,
-            lower(source.utm_source) as utm_source,
-            lower(source.utm_medium) as utm_medium,
-            source.utm_campaign,
-            lower(source.platform) as platform,
-            lower(source.device_type) as device_type,
-            upper(source.country) as country,
+            {{ without_personal_url_parameters(without_contact_data_in_url('source.page')) }} as page,
+            {{ without_personal_url_parameters(without_contact_data_in_url('source.referrer')) }} as referrer,
+            {{ without_contact_data_label('lower(source.utm_source)') }} as utm_source,
+            {{ without_contact_data_label('lower(source.utm_medium)') }} as utm_medium,
+            {{ without_contact_data_label('source.utm_campaign') }} as utm_campaign,
+            {{ without_contact_data_label('lower(source.platform)') }} as platform,
+            {{ without_contact_data_label('lower(source.device_type)') }} as device_type,
+            {{ without_contact_data_label('upper(source.country)') }} as country,
             source.ip_address,
             source.properties,
             source.load_id,

@@ -14,7 +14,7 @@
             nullif(trim(source.customer_id), '') as customer_id,
             {{ pseudonymous_key("nullif(trim(source.customer_id), '')") }} as customer_key,
             lower(trim(source.channel)) as channel,
-            source.campaign,
+            {{ without_contact_data_label('source.campaign') }} as campaign,
             lower(trim(source.message_type)) as message_type,
             {{ parse_utc_timestamp('source.sent_at') }} as sent_at,
             source.sent_at as sent_at_text,

@@ -1,6 +1,7 @@
 """Hand-made bad rows, one per fault class, all in one build: each lands in quarantine with its reason and the build succeeds."""
 
 import csv
+import hashlib
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,7 @@ ORDER = {"order_id": "ord_bad", "customer_id": "cus_0", "ordered_at": GOOD_TIME,
          "status": "paid"}
 SURVEY = {"response_id": "rsp_bad", "customer_id": "cus_0", "survey_type": "nps", "score": 9, "responded_at": GOOD_TIME}
 SUBSCRIPTION = {"subscription_id": "sub_bad", "customer_id": "cus_0", "effective_at": GOOD_TIME}
+ERASED = "cus_1"
 
 CASES = [
     pytest.param("events", {**EVENT, "event_id": ""}, "null_id", id="event-empty-id"),
@@ -51,7 +53,22 @@ READ_TIMES = [
 # Staged rows in shapes that once stopped the build or every customer: an amount too large for DuckDB's 64-bit decimal
 # product with the currency rate; a customers export without updated_at (an optional column).
 HUGE_ORDER = {**ORDER, "order_id": "ord_huge", "amount": 9_999_999_999_999.0}
-CUSTOMERS_WITHOUT_VERSIONS = "customer_id,email,created_at,country\ncus_unversioned,u@example.com,2026-06-01T09:00:00Z,DE\n"
+CUSTOMERS_WITHOUT_VERSIONS = ("customer_id,email,created_at,country,acquisition_campaign\n"
+                              "cus_unversioned,u@example.com,2026-06-01T09:00:00Z,DE,friend jane.roe@example.org\n")
+
+# Contact data where a tracker or export put it: staged, with the contact data left behind (event id: column, value
+# landed, value staged). The anonymous id becomes its pseudonymous key (md5 of the default salt and the id).
+CONTACT_DATA_EVENTS = [
+    ("ev_id_is_email", "anonymous_id", "jane.roe@example.org", hashlib.md5(b"engagement-warehouse:jane.roe@example.org").hexdigest()),
+    ("ev_path_email", "page", "/users/jane.roe@example.org/profile", "/users/[contact data]/profile"),
+    ("ev_path_encoded", "page", "/p/jane.roe%40example.org", "/p/[contact data]"),
+    ("ev_search", "page", "/search?q=Jane+Roe&ip=203.0.113.77&plan=pro", "/search?q=redacted&ip=redacted&plan=pro"),
+    ("ev_utm_source", "utm_source", "newsletter_jane.roe@example.org", "[contact data]"),
+    ("ev_utm_campaign", "utm_campaign", "winback Jane Roe +44 7700 900123", "[contact data]"),
+    ("ev_device", "device_type", "(555) 867-5309", "[contact data]"),
+    ("ev_plain", "utm_campaign", "spring_sale_2026-06", "spring_sale_2026-06"),
+]
+PLANTED = ["jane.roe", "Jane Roe", "Jane+Roe", "203.0.113.77", "7700 900123", "867-5309"]
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +83,16 @@ def built_with_every_bad_row(tmp_path_factory):
         row = {**pq.read_table(template_file).slice(0, 1).to_pylist()[0], **overrides}
         pq.write_table(pa.Table.from_pylist([row], schema=pq.read_schema(template_file)), landing / table / f"{case.id}.parquet")
     (landing / "customers" / "crm dump.csv").write_text(CUSTOMERS_WITHOUT_VERSIONS)
+    (landing / "erasure_requests").mkdir(exist_ok=True)
+    template_file = next((landing / "events").glob("2026-*.parquet"))
+    template = pq.read_table(template_file).slice(0, 1).to_pylist()[0]
+    planted = [{**template, **EVENT, "event_id": event_id, column: value} for event_id, column, value, _ in CONTACT_DATA_EVENTS]
+    # an erased customer's event: their free text goes with them
+    planted.append({**template, **EVENT, "event_id": "ev_erased", "customer_id": ERASED, "utm_campaign": "spring",
+                    "properties": '{"email": "jane.roe@example.org"}'})
+    pq.write_table(pa.Table.from_pylist(planted, schema=pq.read_schema(template_file)), landing / "events" / "tracker.parquet")
+    pq.write_table(pa.Table.from_pylist([{"request_id": "er_bad", "customer_id": ERASED, "requested_at": datetime(2026, 6, 3)}]),
+                   landing / "erasure_requests" / "erase one.parquet")
     # an erasure request without a customer id (nobody to erase) beside one for a customer who never landed
     (landing / "erasure_requests").mkdir(exist_ok=True)
     (landing / "erasure_requests" / "privacy tool.csv").write_text(
@@ -103,7 +130,8 @@ def test_an_amount_beyond_a_64_bit_decimal_product_is_converted_exactly(built_wi
 
 def test_a_customers_export_without_updated_at_stages_one_version_from_created_at(built_with_every_bad_row):
     with duckdb.connect(built_with_every_bad_row["EW_WAREHOUSE_PATH"], read_only=True) as con:
-        staged = con.execute("select created_at, updated_at from staging.stg_app__customers where customer_id = 'cus_unversioned'").fetchall()
+        staged = con.execute("select created_at, updated_at from staging.stg_app__customers "
+                             "where customer_id = 'cus_unversioned'").fetchall()
     assert staged == [(datetime(2026, 6, 1, 9, 0), datetime(2026, 6, 1, 9, 0))]
 
 
@@ -122,3 +150,29 @@ def test_an_erasure_request_without_a_customer_id_is_counted_not_dropped(built_w
         requests = con.execute("select row_disposition, reason_code, row_count, raw_row_count from marts.load_reconciliation "
                                "where table_name = 'erasure_requests' order by all").fetchall()
     assert requests == [("quarantined", "null_id", 1, landed + 2), ("staged", None, landed + 1, landed + 2)]
+
+
+@pytest.mark.parametrize("event_id, column, landed, staged", CONTACT_DATA_EVENTS, ids=[case[0] for case in CONTACT_DATA_EVENTS])
+def test_contact_data_in_ids_urls_and_labels_is_left_behind_in_staging(built_with_every_bad_row, event_id, column, landed, staged):
+    with duckdb.connect(built_with_every_bad_row["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        assert con.execute(f"select {column} from staging.stg_app__events where event_id = ?", [event_id]).fetchall() == [(staged,)]
+
+
+def test_no_planted_contact_data_reaches_a_mart(built_with_every_bad_row):
+    """Every text column of every mart, scanned for the planted values (events, and a customer's campaign label)."""
+    with duckdb.connect(built_with_every_bad_row["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        assert con.execute("select acquisition_campaign from staging.stg_app__customers where customer_id = 'cus_unversioned'"
+                           ).fetchall() == [("[contact data]",)]
+        columns = con.execute("select table_name, column_name from duckdb_columns() where schema_name = 'marts' "
+                              "and data_type = 'VARCHAR'").fetchall()
+        assert len(columns) > 20
+        found = [(table, column, value) for table, column in columns for value in PLANTED
+                 if con.execute(f'select count(*) from marts."{table}" where contains("{column}", ?)', [value]).fetchone()[0]]
+    assert found == []
+
+
+def test_an_erased_customers_free_text_is_nulled_in_the_base_table(built_with_every_bad_row):
+    with duckdb.connect(built_with_every_bad_row["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        erased = con.execute("select row_disposition, customer_id, properties, utm_campaign from staging.base_app__events "
+                             "where event_id = 'ev_erased'").fetchall()
+    assert erased == [("erased", None, None, None)]

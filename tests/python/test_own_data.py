@@ -67,6 +67,8 @@ def hostile_build(request, tmp_path_factory):
         writer.writerow({"review_id": "csv1", "rating": "5", "review_text": "great", "created_at": GOOD_TIME, "stars_note": "x"})
         writer.writerow({"review_id": "csv2", "rating": "five", "review_text": "meh", "created_at": GOOD_TIME, "stars_note": ""})
     (landing / "reviews" / "notes.txt").write_text("not data")
+    latin_1 = "review_id,rating,review_text,created_at\nl1,4,très bien,2026-06-02\n"
+    (landing / "reviews" / "latin-1.csv").write_bytes(latin_1.encode("latin-1"))
     (landing / "clicks").mkdir()
     (landing / "clicks" / "a.parquet").write_bytes(good)
     env = warehouse_env(root, landing)
@@ -136,6 +138,7 @@ def test_old_placeholder_dates_do_not_stretch_the_spines(hostile_build):
     pytest.param("events", "truncated.parquet", "unreadable_file", id="truncated"),
     pytest.param("orders", "no-currency.parquet", "missing_required_column", id="missing-column-in-one-file"),
     pytest.param("reviews", "notes.txt", "unsupported_format", id="text-file"),
+    pytest.param("reviews", "latin-1.csv", "unreadable_file", id="latin-1-csv"),
 ])
 def test_a_bad_file_is_set_aside_counted_and_named(hostile_build, table, load_id, reason):
     env, stdout = hostile_build
@@ -159,6 +162,7 @@ def test_every_problem_is_reported_with_file_column_and_fix(hostile_build):
     assert "currency" in by_file[("orders", "no-currency.parquet")][2]
     assert any(t == "clicks" and s == "warning" and "landing_table" not in fix for s, t, f, c, fix in findings)
     assert any(c == "stars_note" and s == "warning" for s, t, f, c, fix in findings)
+    assert by_file[("reviews", "latin-1.csv")][2].startswith("re-export it as UTF-8")
 
 
 def test_a_required_column_missing_from_every_file_sets_them_aside_and_says_how_to_fix_it(tmp_path):
@@ -182,14 +186,28 @@ def test_a_required_column_missing_from_every_file_sets_them_aside_and_says_how_
 def test_a_rename_is_suggested_only_to_a_column_the_file_lacks_in_the_files_own_spelling(tmp_path):
     landing = tmp_path / "landing"
     (landing / "reviews").mkdir(parents=True)
-    (landing / "reviews" / "a.csv").write_text(f"review_id,rating,review_text,created_at,reviewer_name,Customer-ID\n"
+    (landing / "reviews" / "a.csv").write_text(f"review_id,rating,review_text,created_at,reviewer_name,CustomerNo\n"
                                                f"r1,5,good,{GOOD_TIME},Jane,c1\n")
     (landing / "reviews" / "b.csv").write_text(f"review_id,Rating_Value,created_at\nr2,5,{GOOD_TIME}\n")
     with duckdb.connect() as con:
         fixes = {(f.load_id, f.column_name): f.fix for f in preflight.check_landing(landing, con).findings}
-    assert fixes[("a.csv", "Customer-ID")] == "rename it to 'customer_id' if that is what it holds; else drop it."
+    assert fixes[("a.csv", "CustomerNo")] == "rename it to 'customer_id' if that is what it holds; else drop it."
     assert "review_text" not in fixes[("a.csv", "reviewer_name")]  # the file has review_text already
     assert fixes[("b.csv", "rating")] == "rename 'Rating_Value' to 'rating'."
+
+
+def test_column_names_match_whatever_their_case_spaces_and_hyphens(tmp_path):
+    """Spreadsheet headers (`Review ID`, ` Rating `, `created-at`) are the contract's columns; a column spelled as the
+    contract spells it wins over a loose match of the same name."""
+    landing = tmp_path / "landing"
+    (landing / "reviews").mkdir(parents=True)
+    (landing / "reviews" / "sheet.csv").write_text(f"Review ID, Rating ,Review Text,created-at,rating\nr1,x,good,{GOOD_TIME},5\n")
+    with duckdb.connect() as con:
+        report = preflight.check_landing(landing, con)
+    sheet = report.read_files("reviews")[0]
+    assert {name: file_name for name, (file_name, _) in sheet.columns.items()} == {
+        "review_id": "Review ID", "rating": "rating", "review_text": "Review Text", "created_at": "created-at"}
+    assert not [f for f in report.findings if f.severity != "note"]
 
 
 # ---------------------------------------------------------------- an events-only export in a foreign shape

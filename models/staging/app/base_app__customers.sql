@@ -12,9 +12,9 @@ typed as (
         email,
         full_name,
         {{ parse_utc_timestamp('created_at') }} as created_at,
-        upper(country) as country,
-        lower(acquisition_channel) as acquisition_channel,
-        acquisition_campaign,
+        {{ without_contact_data_label('upper(country)') }} as country,
+        {{ without_contact_data_label('lower(acquisition_channel)') }} as acquisition_channel,
+        {{ without_contact_data_label('acquisition_campaign') }} as acquisition_campaign,
         -- A referrer who asked to be erased leaves no id behind in anybody's row.
         case
             when {{ is_erased(pseudonymous_key("nullif(trim(referred_by_customer_id), '')")) }} then null
@@ -28,9 +28,10 @@ typed as (
             {%- if not loop.last %} or{% endif %}
         {%- endfor %}
             as has_invalid_consent,
-        -- An export without versions (updated_at absent or empty, an optional column): one version, from created_at.
+        -- An export without versions (no updated_at column, an optional one, or no value in it): one version, from
+        -- created_at. Text that does not parse is still unparseable_timestamp.
         case
-            when nullif({{ timestamp_text('updated_at') }}, '') is null then {{ parse_utc_timestamp('created_at') }}
+            when updated_at is null then {{ parse_utc_timestamp('created_at') }}
             else {{ parse_utc_timestamp('updated_at') }}
         end as updated_at,
         updated_at as updated_at_text,

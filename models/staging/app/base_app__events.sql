@@ -17,4 +17,4 @@
 -- and decides again the staged rows they, or the customers and erasure requests since, can change. Of the valid
 -- copies of an event_id the earliest received wins, also when it comes in a later file.
 {{ staged_by_load_file('events', checked_events, natural_key='event_id',
-                       copy_order='received_at, load_id, load_row_number', personal_columns=['customer_id', 'ip_address']) }}
+                       copy_order='received_at, load_id, load_row_number', personal_columns=['customer_id', 'ip_address', 'properties', 'page', 'referrer', 'utm_source', 'utm_medium', 'utm_campaign']) }}

@@ -17,7 +17,7 @@ typed as (
         lower(trim(survey_type)) as survey_type,
         {{ whole_number('score') }} as score,
         comment,
-        lower(touchpoint) as touchpoint,
+        {{ without_contact_data_label('lower(touchpoint)') }} as touchpoint,
         {{ parse_utc_timestamp('responded_at') }} as responded_at,
         responded_at as responded_at_text,
         load_id,

@@ -13,8 +13,8 @@ typed as (
     select
         {{ safe_cast('spend_date', api.Column.translate_type('date')) }} as spend_date,
         spend_date as spend_date_text,
-        nullif(lower(trim(channel)), '') as channel,
-        nullif(trim(campaign), '') as campaign,
+        {{ without_contact_data_label("nullif(lower(trim(channel)), '')") }} as channel,
+        {{ without_contact_data_label("nullif(trim(campaign), '')") }} as campaign,
         {{ safe_cast('amount', 'decimal(18, 2)') }} as amount,
         upper(trim(currency)) as currency,
         load_id,
