@@ -393,7 +393,31 @@ def write_landing(con: duckdb.DuckDBPyConnection, report: PreflightReport) -> No
         csv_files = [f for f in files if f.file_format == "csv"]
         csv_relation = _write_csv_rows(con, table, csv_files)
         con.execute(f"create or replace view {LANDING_SCHEMA}.{table.name} as {landing_view_sql(table, files, csv_relation)}")
+    report.findings += mistyped_erasure_requests(con)
     _write_ledgers(con, report)
+
+
+def mistyped_erasure_requests(con: duckdb.DuckDBPyConnection) -> list[Finding]:
+    """A warning per request file with requests whose customer id matches no landed customer but one that differs
+    in case or surrounding spaces only (`CUS_H1` for `cus_h1`): ids are case-sensitive, so such a request erases
+    nobody and that customer is built. Named by row number, not by id: the ledger and the log keep no id of a
+    customer who asked to be erased. A request for a customer not landed at all (yet, or erased at source) is not one."""
+    customer_id = "trim(cast(customer_id as varchar))"
+    rows = con.execute(f"""
+        select requests.load_id, list(distinct requests.load_row_number order by requests.load_row_number)
+        from {LANDING_SCHEMA}.{ERASURE_REQUESTS} as requests
+        inner join (select distinct {customer_id} as customer_id from {LANDING_SCHEMA}.customers) as landed
+            on lower(trim(cast(requests.customer_id as varchar))) = lower(landed.customer_id)
+        where trim(cast(requests.customer_id as varchar)) not in (
+            select {customer_id} from {LANDING_SCHEMA}.customers where customer_id is not null)
+        group by requests.load_id
+        order by requests.load_id""").fetchall()
+    return [Finding("warning", ERASURE_REQUESTS, load_id, "customer_id",
+                    f"load_row_number {', '.join(map(str, row_numbers[:10]))}{' ...' if len(row_numbers) > 10 else ''}: the "
+                    "customer id matches no landed customer but one that differs only in case or spaces, so the request "
+                    "erases nobody.",
+                    "customer ids are case-sensitive: write the id exactly as the customers files have it.")
+            for load_id, row_numbers in rows]
 
 
 def landing_view_sql(table: TableContract, files: list[LoadFile], csv_relation: str | None) -> str:

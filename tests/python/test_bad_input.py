@@ -93,6 +93,8 @@ def built_with_every_bad_row(tmp_path_factory):
     pq.write_table(pa.Table.from_pylist(planted, schema=pq.read_schema(template_file)), landing / "events" / "tracker.parquet")
     pq.write_table(pa.Table.from_pylist([{"request_id": "er_bad", "customer_id": ERASED, "requested_at": datetime(2026, 6, 3)}]),
                    landing / "erasure_requests" / "erase one.parquet")
+    pq.write_table(pa.Table.from_pylist([{"request_id": "er_case", "customer_id": " CUS_0 ", "requested_at": datetime(2026, 6, 3)}]),
+                   landing / "erasure_requests" / "mistyped.parquet")
     # an erasure request without a customer id (nobody to erase) beside one for a customer who never landed
     (landing / "erasure_requests").mkdir(exist_ok=True)
     (landing / "erasure_requests" / "privacy tool.csv").write_text(
@@ -176,3 +178,17 @@ def test_an_erased_customers_free_text_is_nulled_in_the_base_table(built_with_ev
         erased = con.execute("select row_disposition, customer_id, properties, utm_campaign from staging.base_app__events "
                              "where event_id = 'ev_erased'").fetchall()
     assert erased == [("erased", None, None, None)]
+
+
+def test_an_erasure_request_whose_id_differs_from_a_customers_only_in_case_is_named(built_with_every_bad_row):
+    """Customer ids are case-sensitive: ' CUS_0 ' erases nobody while cus_0 is built. The preflight names the file and
+    row (not the id), and the customer is still staged, as the request does not name them."""
+    with duckdb.connect(built_with_every_bad_row["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        findings = con.execute("select severity, load_id, column_name, problem, fix from landing.preflight_findings "
+                               "where table_name = 'erasure_requests' and severity = 'warning'").fetchall()
+        staged = con.execute("select count(*) from staging.stg_app__customers where customer_id = 'cus_0'").fetchone()[0]
+    assert findings == [("warning", "mistyped.parquet", "customer_id",
+                         "load_row_number 0: the customer id matches no landed customer but one that differs only in case or "
+                         "spaces, so the request erases nobody.",
+                         "customer ids are case-sensitive: write the id exactly as the customers files have it.")]
+    assert staged == 1
