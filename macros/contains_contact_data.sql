@@ -1,6 +1,7 @@
 {#-
     True when free text looks like it holds contact data: an e-mail address (also without a dot, e.g.
-    `jane@localhost`, or spelled `jane [at] example [dot] com`, `(at)`, ` at ` … ` dot `), a phone number in
+    `jane@localhost`, with a full-width `＠`, or spelled `jane [at] example [dot] com`, `(at)`, ` at ` … ` dot `), an
+    IPv4 or IPv6 address, a phone number in
     international or local notation, a street address (`12 Baker St`, `221B Baker Street`), or a
     self-introduction or sign-off with a full name (`I am Jane Smith`, `Regards, John Doe`). Tuned for recall:
     on the labelled fixture tests/fixtures/contact_data_comments.csv (217 comments) precision 0.98, recall 0.99;
@@ -11,7 +12,7 @@
 {%- endmacro %}
 
 {% macro contact_data_pattern() -%}
-    (?i:[a-z0-9._%+-]+\s*@\s*[a-z0-9-]+(?:\.[a-z0-9-]+)*)|(?i:[a-z0-9._%+-]+\s*(?:\[at\]|\(at\)|\{at\}|<at>|\bat\b)\s*[a-z0-9-]+(?:\.[a-z]{2,}|\s*(?:\[dot\]|\(dot\)|\{dot\}|<dot>|\bdot\b)\s*[a-z]{2,}))|\+?\d[\d\s().-]{7,}\d|(?i:\b\d{1,5}[a-z]?\s+(?:[a-z]+\s+){0,2}(?:st|street|rd|road|ave|avenue|lane|ln|blvd|boulevard|drive|dr|way|court|ct|place|pl|terrace|square|sq)\b)|(?i:\b(?:my name is|i am|i''m|this is|regards|thanks|thank you|best|cheers|sincerely|signed)[,:]?)\s+[A-Z][a-z]+\s+[A-Z][a-z]+
+    (?i:[a-z0-9._%+-]+\s*(?:@|＠)\s*[a-z0-9-]+(?:\.[a-z0-9-]+)*)|\b\d{1,3}(?:\.\d{1,3}){3}\b|(?i:\b(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}\b|\b[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?)|(?i:[a-z0-9._%+-]+\s*(?:\[at\]|\(at\)|\{at\}|<at>|\bat\b)\s*[a-z0-9-]+(?:\.[a-z]{2,}|\s*(?:\[dot\]|\(dot\)|\{dot\}|<dot>|\bdot\b)\s*[a-z]{2,}))|\+?\d[\d\s().-]{7,}\d|(?i:\b\d{1,5}[a-z]?\s+(?:[a-z]+\s+){0,2}(?:st|street|rd|road|ave|avenue|lane|ln|blvd|boulevard|drive|dr|way|court|ct|place|pl|terrace|square|sq)\b)|(?i:\b(?:my name is|i am|i''m|this is|regards|thanks|thank you|best|cheers|sincerely|signed)[,:]?)\s+[A-Z][a-z]+\s+[A-Z][a-z]+
 {%- endmacro %}
 
 {#- The text with each stretch that looks like contact data (contains_contact_data's pattern) replaced by
@@ -45,25 +46,33 @@
 {% macro spark__regex_literal(pattern) -%}'{{ pattern | replace('\\', '\\\\') }}'{%- endmacro %}
 
 {#- Contact data inside a short value (a label such as a campaign, channel, device, country or touchpoint, an id,
-    a URL): an e-mail address, also URL-encoded (`%40`); an IPv4 address; a phone number written with a leading +,
-    an area code in brackets or separators (a bare run of digits stays: campaign and order ids are digits). Stricter
-    than contact_data_pattern, which reads sentences, so labels and URLs keep their digits and words. -#}
+    a URL): an e-mail address, also with a full-width `＠`, URL-encoded (`%40`, `%2540`) or as `&#64;`, and a URL's
+    user and password (`//jane:secret@host`); an IPv4 or IPv6 address; a phone number written with a leading + (also
+    `＋`), an area code in brackets, US-style groups (`555-867-5309`) or a national 0 prefix (`07700 900123`). A bare
+    run of digits or a date stays: campaign and order ids are digits. Stricter than contact_data_pattern, which reads
+    sentences, so labels and URLs keep their other words. -#}
 {% macro contact_data_in_value_pattern() -%}
-    (?i:[a-z0-9._%+-]+\s*(?:@|%40)\s*[a-z0-9-]+(?:\.[a-z0-9-]+)*)|\b\d{1,3}(?:\.\d{1,3}){3}\b|\+\d[\d\s().-]{6,}\d|\(\d{2,5}\)\s*\d[\d\s.-]{4,}\d|\b\d{3}[\s.-]\d{3}[\s.-]\d{4}\b
+    (?i://[^/\s@＠]+(?:@|＠|%40)[a-z0-9.-]+|[^\s@＠/?&=#:;,<>()\[\]]+\s*(?:@|＠|%40|%2540|&#64;)\s*[a-z0-9-]+(?:\.[a-z0-9-]+)*)|\b\d{1,3}(?:\.\d{1,3}){3}\b|(?i:\b(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}\b|\b[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?|::[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*\b)|[+＋]\d[\d\s().-]{6,}\d|\(\d{2,5}\)\s*\d[\d\s.-]{4,}\d|\b\d{3}[\s.-]\d{3}[\s.-]\d{4}\b|\b0\d{2,4}[\s.-]\d{3,8}(?:[\s.-]\d{2,4})?\b
 {%- endmacro %}
 
 {#- A label (campaign, channel, device type, country, touchpoint) with contact data in it, from an export that put
-    a person into it (`winback jane@example.com`): the whole value becomes `[contact data]`, because the rest of such
-    a label is usually about the person too. Other values stay as they are. -#}
+    a person into it (`winback jane@example.com`): the whole value becomes `[contact data <8 characters of its
+    pseudonymous key>]`, because the rest of such a label is usually about the person too; two such labels stay two
+    (a campaign is part of a spend row's key). Other values stay as they are. -#}
 {% macro without_contact_data_label(column) -%}
-    case when {{ may_hold_contact_data(column) }} then '[contact data]' else {{ column }} end
+    case
+        when {{ may_hold_contact_data(column) }}
+            then {{ dbt.concat(["'[contact data '", 'substr(' ~ pseudonymous_key(column) ~ ', 1, 8)', "']'"]) }}
+        else {{ column }}
+    end
 {%- endmacro %}
 
 {#- SQL condition: `column` holds a match of contact_data_in_value_pattern. The pattern is tried only on values with
-    one of the characters every match needs (`@`, `%40`, `+`, `(`, `.`, `-` or a space): at L, 100M+ event labels
-    such as `google` or `DE` skip the regular expression, which costs about as much as reading the column. -#}
+    one of the characters every match needs (`@`, `＠`, `%`, `&#64;`, `+`, `＋`, `(`, `.`, `-`, a space or `:`): at L,
+    100M+ event labels such as `google` or `DE` skip the regular expression, which costs about as much as reading the
+    column. -#}
 {% macro may_hold_contact_data(column) -%}
-    (({%- for mark in ['@', '%40', '+', '(', '.', '-', ' '] %}{{ dbt.position("'" ~ mark ~ "'", column) }} > 0{% if not loop.last %} or {% endif %}{% endfor -%})
+    (({%- for mark in ['@', '＠', '%', '&#64;', '+', '＋', '(', '.', '-', ' ', ':'] %}{{ dbt.position("'" ~ mark ~ "'", column) }} > 0{% if not loop.last %} or {% endif %}{% endfor -%})
         and {{ value_matches(column, contact_data_in_value_pattern()) }})
 {%- endmacro %}
 
@@ -78,8 +87,9 @@
     end
 {%- endmacro %}
 
-{#- An id (an event's anonymous_id) that is itself contact data, e.g. a tracker that uses the e-mail as the device
-    id: replaced by its pseudonymous key, the same for every event of it, so stitching and sessions still work. -#}
+{#- An id (a row's own id, an event's anonymous_id) that is itself contact data, e.g. a tracker that uses the e-mail
+    as the device id: replaced by its pseudonymous key, the same for every row of it, so copies, stitching and
+    sessions still work. -#}
 {% macro without_contact_data_id(column) -%}
     case when {{ may_hold_contact_data(column) }} then {{ pseudonymous_key(column) }} else {{ column }} end
 {%- endmacro %}

@@ -137,10 +137,11 @@ CANDIDATES_SCHEMA = pa.schema([("language", pa.string()), ("candidate_rank", pa.
                   description="Candidate themes (TF-IDF + NMF) among the texts no listed theme matched, with their "
                               "top terms, for a maintainer to review and add to seeds/feedback_theme_keywords.csv.")
 def feedback_candidate_themes(context: AssetExecutionContext, con: duckdb.DuckDBPyConnection) -> tuple[pa.Table, dict]:
-    texts = [text for (text,) in con.execute(
-        "select texts.feedback_text from statistics.feedback_text_themes as mentions inner join intermediate.int_feedback_texts "
+    texts = con.execute(
+        "select texts.feedback_text, texts.customer_key from statistics.feedback_text_themes as mentions "
+        "inner join intermediate.int_feedback_texts "
         "as texts on mentions.source = texts.source and mentions.text_id = texts.text_id where mentions.theme is null "
-        "order by texts.source, texts.text_id").fetchall()]
+        "order by texts.source, texts.text_id").fetchall()
     candidates = candidate_themes(texts, Tokenizer())
     rows = pa.Table.from_pylist([{"language": c.language, "candidate_rank": c.rank, "top_terms": c.top_terms, "texts": c.texts,
                                   "share_of_unmatched": c.share_of_unmatched} for c in candidates], schema=CANDIDATES_SCHEMA)

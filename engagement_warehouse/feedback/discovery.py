@@ -2,8 +2,9 @@
 
 TF-IDF over the texts' words (English) or morphemes (Korean, nouns and stems), then non-negative matrix
 factorisation (scikit-learn, deterministic NNDSVD start): each component is a candidate theme, described by
-its top terms and the texts it dominates. Only terms found in at least `MIN_TEXTS_PER_TERM` texts enter
-the vocabulary, so no term of one person's text (a name, a product id) can appear in the report.
+its top terms and the texts it dominates. Only terms found in the texts of at least `MIN_AUTHORS_PER_TERM`
+authors enter the vocabulary, so no term of one person's texts (their name, a product id), however often they
+wrote it, can appear in the report. A text without a known author counts as an author of its own.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 
 from engagement_warehouse.feedback.themes import Tokenizer, language_of
 
-MIN_TEXTS_PER_TERM = 5
+MIN_AUTHORS_PER_TERM = 5
 MAX_CANDIDATES = 5
 TOP_TERMS = 6
 # Words that carry no theme: function words, the politeness and thanks of feedback itself, and the
@@ -39,18 +40,25 @@ class CandidateTheme:
     share_of_unmatched: float
 
 
-def candidate_themes(texts: list[str], tokenizer: Tokenizer, max_candidates: int = MAX_CANDIDATES) -> list[CandidateTheme]:
-    """Candidates per language among `texts` (those without a listed theme)."""
+def candidate_themes(texts: list[tuple[str, str | None]], tokenizer: Tokenizer,
+                     max_candidates: int = MAX_CANDIDATES) -> list[CandidateTheme]:
+    """Candidates per language among `texts`, (text, author key) pairs of the texts without a listed theme."""
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     candidates = []
     for language in ("en", "ko"):
-        documents = [tokenizer.tokens(text, language) for text in texts if language_of(text) == language]
-        documents = [[token for token in document if token not in STOP_WORDS and len(token) > 1] for document in documents]
-        if len(documents) < MIN_TEXTS_PER_TERM:
+        written = [(author if author is not None else f"text {number}",
+                    [token for token in tokenizer.tokens(text, language) if token not in STOP_WORDS and len(token) > 1])
+                   for number, (text, author) in enumerate(texts) if language_of(text) == language]
+        authors_of: dict[str, set[str]] = {}
+        for author, document in written:
+            for token in document:
+                authors_of.setdefault(token, set()).add(author)
+        documents = [[token for token in document if len(authors_of[token]) >= MIN_AUTHORS_PER_TERM] for _, document in written]
+        if len(documents) < MIN_AUTHORS_PER_TERM:
             continue
-        vectorizer = TfidfVectorizer(analyzer=lambda document: document, min_df=MIN_TEXTS_PER_TERM)
+        vectorizer = TfidfVectorizer(analyzer=lambda document: document)
         try:
             weights = vectorizer.fit_transform(documents)
         except ValueError:  # no term in enough texts

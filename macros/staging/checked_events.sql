@@ -16,9 +16,9 @@
 
     typed as (
         select
-            nullif(trim(source.event_id), '') as event_id,
             -- Contact data in an id, a URL or a label (a tracker or export that put a person there) stays in the
             -- landing folder: ids become pseudonymous keys, stretches of URLs and whole labels `[contact data]`.
+            {{ without_contact_data_id("nullif(trim(source.event_id), '')") }} as event_id,
             {{ without_contact_data_id("nullif(trim(source.anonymous_id), '')") }} as anonymous_id,
             nullif(trim(source.customer_id), '') as customer_id,
             -- Hashed once here: every reader of stg_app__events (a view) would otherwise hash 100M+ ids again.

@@ -10,7 +10,7 @@
 
     typed as (
         select
-            nullif(trim(source.message_id), '') as message_id,
+            {{ without_contact_data_id("nullif(trim(source.message_id), '')") }} as message_id,
             nullif(trim(source.customer_id), '') as customer_id,
             {{ pseudonymous_key("nullif(trim(source.customer_id), '')") }} as customer_key,
             lower(trim(source.channel)) as channel,

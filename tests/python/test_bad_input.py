@@ -56,19 +56,40 @@ HUGE_ORDER = {**ORDER, "order_id": "ord_huge", "amount": 9_999_999_999_999.0}
 CUSTOMERS_WITHOUT_VERSIONS = ("customer_id,email,created_at,country,acquisition_campaign\n"
                               "cus_unversioned,u@example.com,2026-06-01T09:00:00Z,DE,friend jane.roe@example.org\n")
 
+def _pseudonymous_key(value: str) -> str:
+    """md5('<salt>:' || value) with the default salt, as the messaging tool computes a customer's key."""
+    return hashlib.md5(f"engagement-warehouse:{value}".encode()).hexdigest()
+
+
+def _withheld_label(value: str) -> str:
+    """A label that holds contact data, as staging keeps it: eight characters of its pseudonymous key."""
+    return f"[contact data {_pseudonymous_key(value)[:8]}]"
+
+
 # Contact data where a tracker or export put it: staged, with the contact data left behind (event id: column, value
 # landed, value staged). The anonymous id becomes its pseudonymous key (md5 of the default salt and the id).
 CONTACT_DATA_EVENTS = [
-    ("ev_id_is_email", "anonymous_id", "jane.roe@example.org", hashlib.md5(b"engagement-warehouse:jane.roe@example.org").hexdigest()),
+    ("ev_id_is_email", "anonymous_id", "jane.roe@example.org", _pseudonymous_key("jane.roe@example.org")),
     ("ev_path_email", "page", "/users/jane.roe@example.org/profile", "/users/[contact data]/profile"),
     ("ev_path_encoded", "page", "/p/jane.roe%40example.org", "/p/[contact data]"),
     ("ev_search", "page", "/search?q=Jane+Roe&ip=203.0.113.77&plan=pro", "/search?q=redacted&ip=redacted&plan=pro"),
-    ("ev_utm_source", "utm_source", "newsletter_jane.roe@example.org", "[contact data]"),
-    ("ev_utm_campaign", "utm_campaign", "winback Jane Roe +44 7700 900123", "[contact data]"),
-    ("ev_device", "device_type", "(555) 867-5309", "[contact data]"),
+    ("ev_utm_source", "utm_source", "newsletter_jane.roe@example.org", _withheld_label("newsletter_jane.roe@example.org")),
+    ("ev_utm_campaign", "utm_campaign", "winback Jane Roe +44 7700 900123", _withheld_label("winback Jane Roe +44 7700 900123")),
+    ("ev_device", "device_type", "(555) 867-5309", _withheld_label("(555) 867-5309")),
+    ("ev_fullwidth_at", "page", "/u/quenby＠example.org/settings", "/u/[contact data]/settings"),
+    ("ev_double_encoded", "page", "/u/jane.roe%2540example.org", "/u/[contact data]"),
+    ("ev_ipv6", "page", "/debug?host=2001:db8:85a3::8a2e:370:7334&x=1", "/debug?host=[contact data]&x=1"),
+    ("ev_userinfo", "referrer", "https://jane:hunter2@example.org/", "https:[contact data]/"),
+    ("ev_local_phone", "utm_campaign", "call 07700 900123", _withheld_label("call 07700 900123")),
+    ("ev_fullwidth_plus", "utm_campaign", "＋44 7700 900123", _withheld_label("＋44 7700 900123")),
     ("ev_plain", "utm_campaign", "spring_sale_2026-06", "spring_sale_2026-06"),
+    ("ev_time", "page", "/schedule?at=10:15:00&day=2026-06-02", "/schedule?at=10:15:00&day=2026-06-02"),
 ]
-PLANTED = ["jane.roe", "Jane Roe", "Jane+Roe", "203.0.113.77", "7700 900123", "867-5309"]
+PLANTED = ["jane.roe", "Jane Roe", "Jane+Roe", "203.0.113.77", "7700 900123", "867-5309", "quenby", "hunter2", "2001:db8"]
+ORDER_ID_WITH_EMAIL = "ord:jane.roe@example.org"
+COMMENTS_WITH_CONTACT_DATA = ["Export broke, my server is 2001:db8:85a3::8a2e:370:7334", "write to quenby＠example.org please"]
+# two campaigns of one channel and day that both name a person: two spend rows, not a row and its duplicate
+SPEND_CAMPAIGNS = ["winback jane.roe@example.org", "winback john.doe@example.org"]
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +114,14 @@ def built_with_every_bad_row(tmp_path_factory):
     pq.write_table(pa.Table.from_pylist(planted, schema=pq.read_schema(template_file)), landing / "events" / "tracker.parquet")
     pq.write_table(pa.Table.from_pylist([{"request_id": "er_bad", "customer_id": ERASED, "requested_at": datetime(2026, 6, 3)}]),
                    landing / "erasure_requests" / "erase one.parquet")
+    surveys = pq.read_schema(next((landing / "survey_responses").glob("2026-*.parquet")))
+    pq.write_table(pa.Table.from_pylist([{**SURVEY, "response_id": f"rsp_comment_{n}", "comment": comment}
+                                         for n, comment in enumerate(COMMENTS_WITH_CONTACT_DATA)], schema=surveys),
+                   landing / "survey_responses" / "comments.parquet")
+    orders = pq.read_schema(next((landing / "orders").glob("2026-*.parquet")))
+    pq.write_table(pa.Table.from_pylist([{**ORDER, "order_id": ORDER_ID_WITH_EMAIL}], schema=orders), landing / "orders" / "id.parquet")
+    (landing / "marketing_spend" / "agency.csv").write_text("spend_date,channel,campaign,amount,currency\n" + "".join(
+        f"2026-06-02,paid_social,{campaign},100.00,USD\n" for campaign in SPEND_CAMPAIGNS))
     pq.write_table(pa.Table.from_pylist([{"request_id": "er_case", "customer_id": " CUS_0 ", "requested_at": datetime(2026, 6, 3)}]),
                    landing / "erasure_requests" / "mistyped.parquet")
     # an erasure request without a customer id (nobody to erase) beside one for a customer who never landed
@@ -164,7 +193,7 @@ def test_no_planted_contact_data_reaches_a_mart(built_with_every_bad_row):
     """Every text column of every mart, scanned for the planted values (events, and a customer's campaign label)."""
     with duckdb.connect(built_with_every_bad_row["EW_WAREHOUSE_PATH"], read_only=True) as con:
         assert con.execute("select acquisition_campaign from staging.stg_app__customers where customer_id = 'cus_unversioned'"
-                           ).fetchall() == [("[contact data]",)]
+                           ).fetchall() == [(_withheld_label("friend jane.roe@example.org"),)]
         columns = con.execute("select table_name, column_name from duckdb_columns() where schema_name = 'marts' "
                               "and data_type = 'VARCHAR'").fetchall()
         assert len(columns) > 20
@@ -192,3 +221,23 @@ def test_an_erasure_request_whose_id_differs_from_a_customers_only_in_case_is_na
                          "spaces, so the request erases nobody.",
                          "customer ids are case-sensitive: write the id exactly as the customers files have it.")]
     assert staged == 1
+
+
+def test_an_id_that_is_contact_data_is_staged_as_its_pseudonymous_key(built_with_every_bad_row):
+    key = _pseudonymous_key(ORDER_ID_WITH_EMAIL)
+    with duckdb.connect(built_with_every_bad_row["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        assert con.execute("select count(*) from staging.stg_billing__orders where order_id = ?", [key]).fetchone() == (1,)
+
+
+def test_spend_rows_are_told_apart_by_their_labels_as_landed_then_withheld(built_with_every_bad_row):
+    with duckdb.connect(built_with_every_bad_row["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        rows = con.execute("select row_disposition, campaign, amount from staging.base_marketing__marketing_spend "
+                           "where load_id = 'agency.csv'").fetchall()
+    assert sorted(rows) == sorted(("staged", _withheld_label(campaign), Decimal("100.00")) for campaign in SPEND_CAMPAIGNS)
+
+
+def test_a_comment_with_an_ip_address_or_a_full_width_at_is_withheld(built_with_every_bad_row):
+    with duckdb.connect(built_with_every_bad_row["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        withheld = con.execute("select is_comment_withheld, comment from marts.fct_survey_comments "
+                               "where starts_with(response_id, 'rsp_comment_') order by response_id").fetchall()
+    assert withheld == [(True, None), (True, None)]

@@ -11,6 +11,7 @@ from dagster import materialize
 from scipy.stats import binom
 
 from engagement_warehouse.feedback.assignment import FeedbackText, assign, rules_fingerprint
+from engagement_warehouse.feedback.discovery import candidate_themes
 from engagement_warehouse.feedback.sentiment import SentimentScorer
 from engagement_warehouse.feedback.themes import Taxonomy
 from engagement_warehouse.feedback.trends import benjamini_hochberg, rise_p_values, trailing_sums
@@ -177,6 +178,17 @@ def test_the_unlisted_theme_is_the_top_candidate_of_the_texts_the_taxonomy_misse
     assert truth["planted"]["feedback"]["unlisted_theme"] == "dark_mode"
     top = dict(con.execute("select language, top_terms from statistics.feedback_candidate_themes where candidate_rank = 1").fetchall())
     assert {"dark", "mode"} <= set(top["en"].split(", ")) and {"다크", "모드"} <= set(top["ko"].split(", "))
+
+
+def test_a_term_of_one_persons_texts_is_never_a_candidate_however_often_they_wrote_it():
+    """Seven comments by one customer name their own surname; six other people ask for an export button. The surname
+    is in more texts than the vocabulary's threshold, but in one person's only."""
+    from engagement_warehouse.feedback.themes import Tokenizer
+
+    one_person = [(f"the larkspur family account is confusing, larkspur here again {n}", "customer_a") for n in range(7)]
+    others = [(f"please add an export button to the reports page {n}", f"customer_{n}") for n in range(6)]
+    terms = {term for candidate in candidate_themes(one_person + others, Tokenizer()) for term in candidate.top_terms.split(", ")}
+    assert "export" in terms and "larkspur" not in terms
 
 
 def test_a_second_run_reads_no_text_again_and_keeps_the_same_rows(feedback_warehouse):

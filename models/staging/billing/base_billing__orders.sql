@@ -15,7 +15,7 @@ customers as (
 
 typed as (
     select
-        nullif(trim(order_id), '') as order_id,
+        {{ without_contact_data_id("nullif(trim(order_id), '')") }} as order_id,
         nullif(trim(customer_id), '') as customer_id,
         {{ pseudonymous_key("nullif(trim(customer_id), '')") }} as customer_key,
         {{ parse_utc_timestamp('ordered_at') }} as ordered_at,

@@ -19,7 +19,7 @@ customers as (
 
 typed as (
     select
-        nullif(trim(subscription_id), '') as subscription_id,
+        {{ without_contact_data_id("nullif(trim(subscription_id), '')") }} as subscription_id,
         nullif(trim(customer_id), '') as customer_id,
         {{ pseudonymous_key("nullif(trim(customer_id), '')") }} as customer_key,
         lower(trim(plan_id)) as plan_id,
@@ -30,7 +30,7 @@ typed as (
         lower(trim(change_type)) as change_type,
         {{ parse_utc_timestamp('effective_at') }} as effective_at,
         effective_at as effective_at_text,
-        lower(cancel_reason) as cancel_reason,
+        {{ without_contact_data_label('lower(cancel_reason)') }} as cancel_reason,
         load_id,
         load_row_number
     from source
@@ -60,4 +60,4 @@ checked as (
         on typed.customer_key = customers.customer_key
 )
 
-{{ select_with_disposition('checked', 'subscription_id, change_type, effective_at', ['customer_id']) }}
+{{ select_with_disposition('checked', 'subscription_id, change_type, effective_at', ['customer_id', 'cancel_reason']) }}

@@ -11,10 +11,10 @@ customers as (
 
 typed as (
     select
-        nullif(trim(review_id), '') as review_id,
+        {{ without_contact_data_id("nullif(trim(review_id), '')") }} as review_id,
         nullif(trim(customer_id), '') as customer_id,
         {{ pseudonymous_key("nullif(trim(customer_id), '')") }} as customer_key,
-        lower(trim(source)) as review_source,
+        {{ without_contact_data_label('lower(trim(source))') }} as review_source,
         {{ whole_number('rating') }} as rating,
         review_text,
         {{ parse_utc_timestamp('created_at') }} as created_at,

@@ -11,7 +11,7 @@ customers as (
 
 typed as (
     select
-        nullif(trim(response_id), '') as response_id,
+        {{ without_contact_data_id("nullif(trim(response_id), '')") }} as response_id,
         nullif(trim(customer_id), '') as customer_id,
         {{ pseudonymous_key("nullif(trim(customer_id), '')") }} as customer_key,
         lower(trim(survey_type)) as survey_type,

@@ -13,8 +13,8 @@ typed as (
     select
         {{ safe_cast('spend_date', api.Column.translate_type('date')) }} as spend_date,
         spend_date as spend_date_text,
-        {{ without_contact_data_label("nullif(lower(trim(channel)), '')") }} as channel,
-        {{ without_contact_data_label("nullif(trim(campaign), '')") }} as campaign,
+        nullif(lower(trim(channel)), '') as channel,
+        nullif(trim(campaign), '') as campaign,
         {{ safe_cast('amount', 'decimal(18, 2)') }} as amount,
         upper(trim(currency)) as currency,
         load_id,
@@ -34,9 +34,26 @@ checked as (
     from typed
     left join currencies
         on typed.currency = currencies.currency
+),
+
+dispositioned as (
+    select
+        *,
+        {{ row_disposition('spend_date, channel, campaign', 'load_id, load_row_number') }} as row_disposition
+    from checked
 )
 
+-- Copies are ranked on the labels as landed; only then does contact data in a label become `[contact data]` (two
+-- campaigns that both named a person are two rows, not a row and its duplicate).
 select
-    *,
-    {{ row_disposition('spend_date, channel, campaign', 'load_id, load_row_number') }} as row_disposition
-from checked
+    spend_date,
+    spend_date_text,
+    {{ without_contact_data_label('channel') }} as channel,
+    {{ without_contact_data_label('campaign') }} as campaign,
+    amount,
+    currency,
+    load_id,
+    load_row_number,
+    reason_code,
+    row_disposition
+from dispositioned
