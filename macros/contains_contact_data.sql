@@ -12,7 +12,7 @@
 {%- endmacro %}
 
 {% macro contact_data_pattern() -%}
-    (?i:[a-z0-9._%+-]+\s*(?:@|＠)\s*[a-z0-9-]+(?:\.[a-z0-9-]+)*)|\b\d{1,3}(?:\.\d{1,3}){3}\b|(?i:\b(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}\b|\b[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?)|(?i:[a-z0-9._%+-]+\s*(?:\[at\]|\(at\)|\{at\}|<at>|\bat\b)\s*[a-z0-9-]+(?:\.[a-z]{2,}|\s*(?:\[dot\]|\(dot\)|\{dot\}|<dot>|\bdot\b)\s*[a-z]{2,}))|\+?\d[\d\s().-]{7,}\d|(?i:\b\d{1,5}[a-z]?\s+(?:[a-z]+\s+){0,2}(?:st|street|rd|road|ave|avenue|lane|ln|blvd|boulevard|drive|dr|way|court|ct|place|pl|terrace|square|sq)\b)|(?i:\b(?:my name is|i am|i''m|this is|regards|thanks|thank you|best|cheers|sincerely|signed)[,:]?)\s+[A-Z][a-z]+\s+[A-Z][a-z]+
+    (?i:[a-z0-9._%+-]+\s*(?:@|＠)\s*[a-z0-9-]+(?:\.[a-z0-9-]+)*)|\b\d{1,3}(?:\.\d{1,3}){3}\b|{{ ipv6_pattern() }}|(?i:[a-z0-9._%+-]+\s*(?:\[at\]|\(at\)|\{at\}|<at>|\bat\b)\s*[a-z0-9-]+(?:\.[a-z]{2,}|\s*(?:\[dot\]|\(dot\)|\{dot\}|<dot>|\bdot\b)\s*[a-z]{2,}))|\+?\d[\d\s().-]{7,}\d|(?i:\b\d{1,5}[a-z]?\s+(?:[a-z]+\s+){0,2}(?:st|street|rd|road|ave|avenue|lane|ln|blvd|boulevard|drive|dr|way|court|ct|place|pl|terrace|square|sq)\b)|(?i:\b(?:my name is|i am|i''m|this is|regards|thanks|thank you|best|cheers|sincerely|signed)[,:]?)\s+[A-Z][a-z]+\s+[A-Z][a-z]+
 {%- endmacro %}
 
 {#- The text with each stretch that looks like contact data (contains_contact_data's pattern) replaced by
@@ -46,13 +46,20 @@
 {% macro spark__regex_literal(pattern) -%}'{{ pattern | replace('\\', '\\\\') }}'{%- endmacro %}
 
 {#- Contact data inside a short value (a label such as a campaign, channel, device, country or touchpoint, an id,
-    a URL): an e-mail address, also with a full-width `＠`, URL-encoded (`%40`, `%2540`) or as `&#64;`, and a URL's
-    user and password (`//jane:secret@host`); an IPv4 or IPv6 address; a phone number written with a leading + (also
-    `＋`), an area code in brackets, US-style groups (`555-867-5309`) or a national 0 prefix (`07700 900123`). A bare
-    run of digits or a date stays: campaign and order ids are digits. Stricter than contact_data_pattern, which reads
-    sentences, so labels and URLs keep their other words. -#}
+    a URL): an e-mail address with a top-level domain, also with a full-width `＠`, URL-encoded (`%40`, `%2540`) or
+    as `&#64;`, and a URL's user and password (`//jane:secret@host`); an IPv4 or IPv6 address; a phone number written
+    with a leading + (also `＋`) and spaces, an area code in brackets, US-style groups (`555-867-5309`) or a national
+    0 prefix and a space (`07700 900123`). Stricter than contact_data_pattern, which reads sentences, so ids and
+    labels keep their other words: `webinar @ 10am`, `react@18.2.0`, `exp::b`, UUIDs, dates and date ranges
+    (`2024-01-01+2024-12-31`) stay; a four-part version (`Chrome 120.0.0.0`) reads as an IPv4 address. -#}
 {% macro contact_data_in_value_pattern() -%}
-    (?i://[^/\s@＠]+(?:@|＠|%40)[a-z0-9.-]+|[^\s@＠/?&=#:;,<>()\[\]]+\s*(?:@|＠|%40|%2540|&#64;)\s*[a-z0-9-]+(?:\.[a-z0-9-]+)*)|\b\d{1,3}(?:\.\d{1,3}){3}\b|(?i:\b(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}\b|\b[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?|::[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*\b)|[+＋]\d[\d\s().-]{6,}\d|\(\d{2,5}\)\s*\d[\d\s.-]{4,}\d|\b\d{3}[\s.-]\d{3}[\s.-]\d{4}\b|\b0\d{2,4}[\s.-]\d{3,8}(?:[\s.-]\d{2,4})?\b
+    (?i://[^/?#\s@＠]+(?:@|＠|%40)[a-z0-9.-]+|[^\s@＠/?&=#:;,<>()\[\]]+(?:@|＠|%40|%2540|&#64;)[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})|\b\d{1,3}(?:\.\d{1,3}){3}\b|{{ ipv6_pattern() }}|[+＋]\d[\d ()]{6,}\d|\(\d{2,5}\)\s*\d{3,4}[\s.-]?\d{3,4}\b|\b\d{3}[\s.-]\d{3}[\s.-]\d{4}\b|\b0\d{3,4} \d{5,7}\b
+{%- endmacro %}
+
+{#- An IPv6 address: eight groups, or compressed (`::`) with at least two groups on one side, so A/B labels such as
+    `exp::b` or timecodes such as `00:01:30:15` are not one. -#}
+{% macro ipv6_pattern() -%}
+    (?i:\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b|\b[0-9a-f]{1,4}:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?|\b[0-9a-f]{1,4}::[0-9a-f]{1,4}:[0-9a-f]{1,4}\b)
 {%- endmacro %}
 
 {#- A label (campaign, channel, device type, country, touchpoint) with contact data in it, from an export that put

@@ -20,7 +20,7 @@
     (stg_privacy__erasure_requests), keyed with the old salt, would no longer suppress customers whose request
     files are gone. A sample of staged customers decides: with another salt every key differs. -#}
 {% macro check_pseudonym_salt() -%}
-    {%- if execute and flags.WHICH in ['build', 'run'] -%}
+    {%- if execute and flags.WHICH in ['build', 'run', 'retry'] -%}
         {%- set customers = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
             | selectattr('name', 'equalto', 'base_app__customers') | first -%}
         {%- set staged = adapter.get_relation(database=customers.database, schema=customers.schema, identifier=customers.alias) -%}

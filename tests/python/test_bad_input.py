@@ -84,6 +84,14 @@ CONTACT_DATA_EVENTS = [
     ("ev_fullwidth_plus", "utm_campaign", "＋44 7700 900123", _withheld_label("＋44 7700 900123")),
     ("ev_plain", "utm_campaign", "spring_sale_2026-06", "spring_sale_2026-06"),
     ("ev_time", "page", "/schedule?at=10:15:00&day=2026-06-02", "/schedule?at=10:15:00&day=2026-06-02"),
+    # what real products emit and is no contact data stays as it is
+    ("ev_uuid", "anonymous_id", "3f2b8c1e-0417-4932-a1b2-c3d4e5f6a7b8", "3f2b8c1e-0417-4932-a1b2-c3d4e5f6a7b8"),
+    ("ev_uuid_path", "page", "/orders/3f2b8c1e-0417-4932-a1b2-c3d4e5f6a7b8", "/orders/3f2b8c1e-0417-4932-a1b2-c3d4e5f6a7b8"),
+    ("ev_at_sign", "utm_campaign", "Black Friday @ 50% off", "Black Friday @ 50% off"),
+    ("ev_ab_test", "utm_campaign", "exp::b", "exp::b"),
+    ("ev_range", "page", "/reports?range=2024-01-01+2024-12-31", "/reports?range=2024-01-01+2024-12-31"),
+    ("ev_package", "referrer", "https://unpkg.com/react@18.2.0/umd/react.js", "https://unpkg.com/react@18.2.0/umd/react.js"),
+    ("ev_invoice", "utm_campaign", "INV-0001-2345 02139-4307", "INV-0001-2345 02139-4307"),
 ]
 PLANTED = ["jane.roe", "Jane Roe", "Jane+Roe", "203.0.113.77", "7700 900123", "867-5309", "quenby", "hunter2", "2001:db8"]
 ORDER_ID_WITH_EMAIL = "ord:jane.roe@example.org"
@@ -104,6 +112,9 @@ def built_with_every_bad_row(tmp_path_factory):
         row = {**pq.read_table(template_file).slice(0, 1).to_pylist()[0], **overrides}
         pq.write_table(pa.Table.from_pylist([row], schema=pq.read_schema(template_file)), landing / table / f"{case.id}.parquet")
     (landing / "customers" / "crm dump.csv").write_text(CUSTOMERS_WITHOUT_VERSIONS)
+    for day, consent in (("2026-06-01", "true"), ("2026-06-02", "false")):  # a daily re-export without versions
+        (landing / "customers" / f"crm {day}.csv").write_text(
+            f"customer_id,created_at,consent_email\ncus_reexported,2026-06-01T08:00:00Z,{consent}\n")
     (landing / "erasure_requests").mkdir(exist_ok=True)
     template_file = next((landing / "events").glob("2026-*.parquet"))
     template = pq.read_table(template_file).slice(0, 1).to_pylist()[0]
@@ -241,3 +252,11 @@ def test_a_comment_with_an_ip_address_or_a_full_width_at_is_withheld(built_with_
         withheld = con.execute("select is_comment_withheld, comment from marts.fct_survey_comments "
                                "where starts_with(response_id, 'rsp_comment_') order by response_id").fetchall()
     assert withheld == [(True, None), (True, None)]
+
+
+def test_of_a_re_exported_customer_without_versions_the_last_load_wins(built_with_every_bad_row):
+    """Without updated_at both rows are one version (from created_at): the later file's withdrawn consent applies."""
+    with duckdb.connect(built_with_every_bad_row["EW_WAREHOUSE_PATH"], read_only=True) as con:
+        rows = con.execute("select load_id, row_disposition, consent_email from staging.base_app__customers "
+                           "where customer_id = 'cus_reexported' order by load_id").fetchall()
+    assert rows == [("crm 2026-06-01.csv", "duplicate", True), ("crm 2026-06-02.csv", "staged", False)]

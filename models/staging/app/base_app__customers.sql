@@ -69,5 +69,9 @@ dispositioned as (
 
 select
     {{ star_without_erased_personal_data(['customer_id', 'email', 'full_name'], ['is_erased_key', 'is_erased_customer']) }},
-    {{ row_disposition('customer_id, updated_at', 'load_id, load_row_number', 'is_erased_key') }} as row_disposition
+    -- Of the copies of a version the first load wins; of the rows of an export without versions (no updated_at) the
+    -- last load does, so a daily re-export's changes, such as a withdrawn consent, are the customer's.
+    {{ row_disposition('customer_id, updated_at',
+                       'case when updated_at_text is null then load_id end desc nulls last, load_id, load_row_number',
+                       'is_erased_key') }} as row_disposition
 from dispositioned
